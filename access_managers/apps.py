@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccessManagersConfig(AppConfig):
+    name = "access_managers"
+    verbose_name = _("Gestionnaires d'Accès")

@@ -1,0 +1,3 @@
+from csam_portal.celery import app as celery_app
+
+__all__ = ["celery_app"]
