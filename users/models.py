@@ -1,0 +1,149 @@
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from stdnum.be import ssn
+from stdnum.exceptions import ValidationError as StdnumError
+
+
+class Language(models.TextChoices):
+    FR = "fr", _("Français")
+    NL = "nl", _("Nederlands")
+    DE = "de", _("Deutsch")
+    EN = "en", _("English")
+
+
+def validate_niss(value: str) -> None:
+    """A national register (NRN) or BIS number, already normalised to its 11 digits."""
+    try:
+        valid = ssn.validate(value) == value
+    except StdnumError:
+        valid = False
+    if not valid:
+        raise ValidationError(
+            _("Ce numéro de registre national n'est pas valable (11 chiffres)."),
+            code="invalid_niss",
+        )
+
+
+class Person(models.Model):
+    """A person of the national register (or of the BIS register), as the registry knows them."""
+
+    class Gender(models.TextChoices):
+        FEMALE = "F", _("Femme")
+        MALE = "M", _("Homme")
+        UNKNOWN = "X", _("Non précisé")
+
+    niss = models.CharField(_("NISS"), max_length=11, unique=True, validators=[validate_niss])
+    first_name = models.CharField(_("prénom"), max_length=100)
+    last_name = models.CharField(_("nom"), max_length=100)
+    gender = models.CharField(_("genre"), max_length=1, choices=Gender, default=Gender.UNKNOWN)
+    birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
+    language = models.CharField(
+        _("choix linguistique"), max_length=2, choices=Language, default=Language.FR
+    )
+    has_eid = models.BooleanField(
+        _("carte eID"),
+        default=False,
+        help_text=_("La personne possède une carte d'identité électronique (ou pour étrangers)."),
+    )
+
+    class Meta:
+        verbose_name = _("personne")
+        verbose_name_plural = _("personnes")
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, username=None, password=None, **fields):
+        user = self.model(username=username or None, **fields)
+        user.set_password(password)
+        user.full_clean()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, username, password=None, **fields):
+        return self.create_user(username, password, is_staff=True, is_superuser=True, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """An account of the portal, keyed by the NISS of its national-register person.
+
+    A person logs in with a digital key and is known by their NISS; a username (and password)
+    exists only for the keys that use one and for back-office staff, who need no NISS.
+    """
+
+    person = models.OneToOneField(
+        Person,
+        verbose_name=_("personne"),
+        to_field="niss",
+        db_column="niss",
+        on_delete=models.PROTECT,
+        related_name="account",
+        null=True,
+        blank=True,
+    )
+    username = models.CharField(
+        _("nom d'utilisateur"),
+        max_length=150,
+        unique=True,
+        null=True,
+        blank=True,
+        validators=[UnicodeUsernameValidator()],
+        error_messages={"unique": _("Ce nom d'utilisateur est déjà pris.")},
+    )
+    email = models.EmailField(_("adresse e-mail"), blank=True)
+    language = models.CharField(
+        _("langue préférée"), max_length=2, choices=Language, default=Language.FR
+    )
+    is_staff = models.BooleanField(
+        _("back office"),
+        default=False,
+        help_text=_("Peut se connecter à l'administration du back office."),
+    )
+    is_active = models.BooleanField(_("actif"), default=True)
+    date_joined = models.DateTimeField(_("date de création"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "username"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("compte")
+        verbose_name_plural = _("comptes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | Q(username__isnull=False),
+                name="user_has_niss_or_username",
+                violation_error_message=_("Un compte a un NISS ou un nom d'utilisateur."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.person_id:
+            return f"{self.person.full_name} ({self.person_id})"
+        return self.username or ""
+
+    @property
+    def niss(self) -> str | None:
+        return self.person_id
+
+    @property
+    def display_name(self) -> str:
+        """The name the header greets: «Bienvenue, <Prénom Nom>»."""
+        return self.person.full_name if self.person_id else (self.username or "")
