@@ -1,0 +1,86 @@
+"""The audit log: `record()` is the one call every service makes for each change it writes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.http import HttpRequest
+
+from csam_portal.models import AuditRecord
+
+if TYPE_CHECKING:
+    from users.models import User
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who performs a change: a logged-in person in a role, a staff member, or the system."""
+
+    user: User | None
+    role: str
+    ip: str | None = None
+    system_name: str = ""
+
+    @classmethod
+    def from_request(cls, request: HttpRequest, *, role: str = "") -> Actor:
+        user = request.user if request.user.is_authenticated else None
+        return cls(user=user, role=role, ip=client_ip(request))
+
+    @classmethod
+    def system(cls, name: str) -> Actor:
+        """A command or a periodic task (`Actor.system("import_kbo")`)."""
+        return cls(user=None, role="system", system_name=name)
+
+    @property
+    def label(self) -> str:
+        if self.user is not None:
+            return str(self.user)
+        return self.system_name or "anonymous"
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The address the request came from, as the web server saw it (no proxy header trusted)."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def snapshot(value: Any) -> Any:
+    """A JSON-safe picture of a model instance (its concrete fields) or of a plain value."""
+    if value is None:
+        return None
+    if isinstance(value, models.Model):
+        value = {
+            field.attname: getattr(value, field.attname)
+            for field in value._meta.concrete_fields
+            if field.attname != "password"
+        }
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def record(
+    actor: Actor,
+    action: str,
+    obj: models.Model | None = None,
+    *,
+    before: Any = None,
+    after: Any = None,
+) -> AuditRecord:
+    """Write one audit record for `action` on `obj`, in the caller's transaction."""
+    entry = AuditRecord(
+        actor_user=actor.user,
+        actor=actor.label[:200],
+        actor_role=actor.role,
+        ip=actor.ip,
+        action=action,
+        object_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        before=snapshot(before),
+        after=snapshot(after),
+    )
+    entry.save()
+    return entry
