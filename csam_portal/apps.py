@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CsamPortalConfig(AppConfig):
+    name = "csam_portal"
+    verbose_name = _("Portail CSAM")
+
+    def ready(self) -> None:
+        from csam_portal import backoffice
+
+        # After every migrate, whatever app migrated: the group follows the models it names.
+        post_migrate.connect(backoffice.sync_group, dispatch_uid="csam_portal.backoffice")

@@ -1,0 +1,155 @@
+"""The public pages (flows.md §0 and §7), the language switch, the cookie banner and /health/."""
+
+from django.conf import settings
+from django.contrib import auth
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+from django.views import defaults
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from csam_portal import health as health_checks
+from csam_portal import services
+from csam_portal.audit import Actor
+from csam_portal.context_processors import COOKIE_CONSENT_NAME
+from csam_portal.forms import ContactForm
+from users import services as user_services
+
+# The services that later flows build; until then their links lead to a page that says so.
+UPCOMING = {
+    "digital_keys": _("Mes clés numériques"),
+    "gap_designate": _("Désigner un Gestionnaire d'Accès Principal"),
+    "gap_exceptional": _("Désigner un Gestionnaire d'Accès Principal – procédure exceptionnelle"),
+    "access_managers": _("Désigner des Gestionnaires d'Accès"),
+    "access_management": _("Gestion des Accès – Sécurité sociale"),
+    "mandates": _("Gestion des mandats"),
+    "login": _("S'identifier à l'administration en ligne"),
+}
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "csam_portal/home.html")
+
+
+@require_GET
+def about(request: HttpRequest) -> HttpResponse:
+    return render(request, "csam_portal/about.html")
+
+
+@require_GET
+def access_management(request: HttpRequest) -> HttpResponse:
+    return render(request, "csam_portal/access_management.html")
+
+
+@require_GET
+def guide(request: HttpRequest) -> HttpResponse:
+    return render(request, "csam_portal/guide.html")
+
+
+@require_GET
+def cookies(request: HttpRequest) -> HttpResponse:
+    return render(request, "csam_portal/cookies.html")
+
+
+@require_GET
+def upcoming(request: HttpRequest, feature: str) -> HttpResponse:
+    if feature not in UPCOMING:
+        raise Http404
+    return render(request, "csam_portal/upcoming.html", {"feature": UPCOMING[feature]})
+
+
+@require_http_methods(["GET", "POST"])
+def contact(request: HttpRequest) -> HttpResponse:
+    form = ContactForm(request.POST or None)
+    if form.is_valid():
+        message = services.contact_message_create(
+            language=request.LANGUAGE_CODE, actor=Actor.from_request(request), **form.cleaned_data
+        )
+        request.session["contact_reference"] = message.reference
+        copy_to = form.cleaned_data["email"] if form.cleaned_data["send_copy"] else ""
+        request.session["contact_copy_to"] = copy_to
+        return redirect("contact_sent")
+    return render(request, "csam_portal/contact.html", {"form": form})
+
+
+@require_GET
+def contact_sent(request: HttpRequest) -> HttpResponse:
+    reference = request.session.get("contact_reference")
+    if not reference:
+        return redirect("contact")
+    context = {"reference": reference, "copy_to": request.session.get("contact_copy_to")}
+    return render(request, "csam_portal/contact_sent.html", context)
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("home")
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """Switch the language and come back to the same page (the header's FR | NL | DE | EN)."""
+    language = request.POST.get("language", "")
+    response = HttpResponseRedirect(_safe_next(request))
+    if language not in dict(settings.LANGUAGES):
+        return response
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=request.is_secure(),
+    )
+    if request.user.is_authenticated:
+        user_services.user_language_set(
+            user=request.user, language=language, actor=Actor.from_request(request)
+        )
+    return response
+
+
+@require_POST
+def cookies_accept(request: HttpRequest) -> HttpResponse:
+    """«J'accepte»: the banner is not shown again for a year."""
+    response = HttpResponseRedirect(_safe_next(request))
+    response.set_cookie(
+        COOKIE_CONSENT_NAME,
+        "1",
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response
+
+
+@require_POST
+def logout(request: HttpRequest) -> HttpResponse:
+    auth.logout(request)
+    return redirect("home")
+
+
+@never_cache
+@require_GET
+def health(request: HttpRequest) -> JsonResponse:
+    """Reachability of the database, Redis and a Celery worker: 200 if all answer, else 503."""
+    report = health_checks.check_all()
+    healthy = all(check["ok"] for check in report.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": report},
+        status=200 if healthy else 503,
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page in the portal's look; Django's plain one if even that cannot be drawn."""
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:  # the error may come from what the page itself needs
+        return defaults.server_error(request)
