@@ -1,0 +1,28 @@
+import pytest
+
+from csam_portal import outbox
+from csam_portal.audit import Actor
+from tests.factories import StaffUserFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _broker_circuit_closed():
+    """Each test starts with the outbox's broker circuit closed, whatever the previous one did."""
+    outbox._broker_down_until = 0.0
+    yield
+    outbox._broker_down_until = 0.0
+
+
+@pytest.fixture
+def person_user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def staff(db):
+    return StaffUserFactory()
+
+
+@pytest.fixture
+def system_actor():
+    return Actor.system("tests")

@@ -1,0 +1,68 @@
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from csam_portal.models import AuditRecord, ContactMessage, OutboundEmail
+
+pytestmark = pytest.mark.django_db
+
+VALID = {
+    "name": "Marie Dubois",
+    "email": "marie@example.be",
+    "enterprise_number": "BE 0410.472.920",
+    "subject": "Désignation du GAP",
+    "message": "Comment désigner un GAP ?",
+    "send_copy": "on",
+}
+
+
+def test_a_question_is_recorded_and_a_copy_sent_in_the_page_language(client):
+    client.cookies["csam_language"] = "nl"
+
+    response = client.post(reverse("contact"), VALID)
+
+    assert response.status_code == 302
+    assert response.url == reverse("contact_sent")
+    contact = ContactMessage.objects.get()
+    assert contact.enterprise_number == "0410472920"
+    assert contact.language == "nl"
+    email = OutboundEmail.objects.get()
+    assert (email.recipient, email.language) == ("marie@example.be", "nl")
+    assert AuditRecord.objects.get().action == "contact_message_create"
+    page = client.get(response.url).content.decode()
+    assert contact.reference in page
+
+
+def test_without_the_copy_box_no_email_is_queued(client):
+    client.post(reverse("contact"), {**VALID, "send_copy": ""})
+
+    assert ContactMessage.objects.count() == 1
+    assert OutboundEmail.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("enterprise_number", "0410472921", "Ce numéro d'entreprise n'est pas valable"),
+        ("email", "marie@", "Saisissez une adresse e-mail valide, par exemple nom@entreprise.be."),
+        ("message", "", "Ce champ est obligatoire."),
+    ],
+)
+def test_bad_input_gets_a_clear_message_and_changes_nothing(client, field, value, message):
+    response = client.post(reverse("contact"), {**VALID, field: value})
+
+    assert response.status_code == 200
+    html = unescape(response.content.decode())
+    assert message in html
+    assert VALID["subject"] in html  # what was typed is kept
+    assert ContactMessage.objects.count() == 0
+    assert OutboundEmail.objects.count() == 0
+    assert AuditRecord.objects.count() == 0
+
+
+def test_sent_page_without_a_question_goes_back_to_the_form(client):
+    response = client.get(reverse("contact_sent"))
+
+    assert response.status_code == 302
+    assert response.url == reverse("contact")

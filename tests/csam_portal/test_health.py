@@ -1,0 +1,55 @@
+import socket
+
+import pytest
+from django.urls import reverse
+
+from csam_portal import health
+from csam_portal.celery import app as celery_app
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def closed_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_health_is_200_when_everything_answers(client, settings):
+    settings.REDIS_URL = ""
+
+    response = client.get(reverse("health"))
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["checks"]["database"]["ok"] is True
+
+
+def test_health_is_503_when_redis_does_not_answer(client, settings, closed_port):
+    settings.REDIS_URL = f"redis://127.0.0.1:{closed_port}/0"
+
+    response = client.get(reverse("health"))
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["redis"]["ok"] is False
+
+
+def test_celery_check_fails_when_no_worker_answers(monkeypatch):
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
+    monkeypatch.setattr(celery_app.control, "ping", lambda timeout: [])
+
+    assert health.check_celery() == {"ok": False, "detail": "no worker answered"}
+
+
+def test_database_check_reports_a_broken_connection(monkeypatch):
+    class Broken:
+        vendor = "broken"
+
+        def cursor(self):
+            raise OSError("connection refused")
+
+    monkeypatch.setattr(health, "connection", Broken())
+
+    assert health.check_database()["ok"] is False

@@ -1,0 +1,166 @@
+import re
+from html import unescape
+from html.parser import HTMLParser
+
+import pytest
+from django.urls import reverse
+
+PUBLIC_PAGES = ["home", "about", "access_management", "guide", "contact", "cookies"]
+UPCOMING_PAGES = [
+    "digital_keys",
+    "login",
+    "gap_designate",
+    "gap_exceptional",
+    "access_managers",
+    "social_security",
+    "mandates",
+]
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self.hrefs.append(dict(attrs).get("href", ""))
+
+
+def _internal_links(html: str) -> set[str]:
+    parser = _Links()
+    parser.feed(html)
+    return {href.split("#")[0] for href in parser.hrefs if href.startswith("/")}
+
+
+def test_home_shows_the_seed_texts_and_the_three_service_cards(client):
+    html = unescape(client.get(reverse("home")).content.decode())
+
+    for label in [
+        "CSAM, la porte d'accès aux services de l'État",
+        "DÉCOUVREZ LES SERVICES PROPOSÉS PAR CSAM",
+        "MES CLÉS NUMÉRIQUES",
+        "GESTION DES GESTIONNAIRES D'ACCÈS",
+        "GESTION DES MANDATS",
+        "ACCUEIL",
+        "QU'EST-CE QUE CSAM ?",
+        "SERVICES",
+        "CONTACT",
+    ]:
+        assert label in html, label
+    assert html.count("En savoir plus") == 3
+    assert 'lang="fr"' in html
+
+
+def test_access_management_page_shows_the_three_steps_and_both_procedures(client):
+    html = unescape(client.get(reverse("access_management")).content.decode())
+
+    for label in [
+        "DÉSIGNER UN GESTIONNAIRE D'ACCÈS PRINCIPAL",
+        "PROCÉDURE STANDARD",
+        "Attention: cette procédure doit impérativement se faire par un représentant légal de "
+        "l'entreprise.",
+        "PROCÉDURE EXCEPTIONNELLE",
+        "Vous n'avez pas d'eID ou de carte électronique pour étrangers ?",
+        "Suivez alors cette procédure pour désigner un Gestionnaire d'Accès Principal",
+        "DÉSIGNER DES GESTIONNAIRES D'ACCÈS",
+        "GÉRER LES ACCÈS",
+        '"guide step-by-step"',
+    ]:
+        assert label in html, label
+    assert reverse("gap_designate") in html
+    assert reverse("gap_exceptional") in html
+
+
+def test_about_page_carries_the_csam_overview(client):
+    html = unescape(client.get(reverse("about")).content.decode())
+
+    assert "<h1" in html
+    assert "Qu'est-ce que CSAM ?" in html
+    assert "COLLABORATION DE SERVICES PUBLICS" in html
+    assert "MODÈLE DE GESTION STRATÉGIQUE" in html
+
+
+@pytest.mark.parametrize("name", UPCOMING_PAGES)
+def test_a_service_not_built_yet_says_so_in_the_portals_look(client, name):
+    response = client.get(reverse(name))
+
+    assert response.status_code == 200
+    html = unescape(response.content.decode())
+    assert "Ce service n'est pas encore disponible sur ce portail." in html
+    assert "portal/portal.css" in html
+
+
+def test_every_link_of_the_public_pages_leads_to_a_page(client):
+    links = set()
+    for name in PUBLIC_PAGES:
+        links |= _internal_links(client.get(reverse(name)).content.decode())
+    links -= {reverse("admin:index")}
+
+    statuses = {link: client.get(link).status_code for link in sorted(links)}
+
+    assert len(links) >= 12
+    assert {link: status for link, status in statuses.items() if status != 200} == {}
+
+
+@pytest.mark.parametrize("name", PUBLIC_PAGES + UPCOMING_PAGES)
+def test_pages_have_no_inline_script_or_style_and_send_the_policy(client, name):
+    response = client.get(reverse(name))
+
+    html = response.content.decode()
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []
+    assert re.findall(r"\sstyle=", html) == []
+    assert re.findall(r"\son[a-z]+=", html) == []
+    assert "<style" not in html
+
+
+def test_public_pages_need_no_database_query(client, db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        for name in PUBLIC_PAGES:
+            assert client.get(reverse(name)).status_code == 200
+
+
+def test_cookie_banner_shows_until_accepted_then_stays_hidden(client):
+    banner = "Nous utilisons des cookies sur ce site pour améliorer votre expérience utilisateur."
+    assert banner in client.get(reverse("about")).content.decode()
+
+    response = client.post(reverse("cookies_accept"), {"next": reverse("about")})
+
+    assert response.status_code == 302
+    assert response.url == reverse("about")
+    assert response.cookies["csam_cookies_accepted"]["max-age"] == 365 * 24 * 3600
+    assert banner not in client.get(reverse("about")).content.decode()
+
+
+def test_cookie_accept_does_not_redirect_to_another_site(client):
+    response = client.post(reverse("cookies_accept"), {"next": "https://evil.example/"})
+
+    assert response.url == reverse("home")
+
+
+def test_unknown_page_is_the_portals_404_with_the_contact_centre(client, settings):
+    settings.DEBUG = False
+
+    response = client.get("/nothing-here/")
+
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Page introuvable" in html
+    assert "centre de contact de la sécurité sociale" in html
+
+
+@pytest.mark.urls("tests.csam_portal.broken_urls")
+def test_server_error_is_the_portals_500_page(client, settings):
+    settings.DEBUG = False
+    client.raise_request_exception = False
+
+    response = client.get("/broken/")
+
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Erreur du portail" in html
+    assert "centre de contact de la sécurité sociale" in html

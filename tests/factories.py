@@ -1,0 +1,63 @@
+"""Factories valid by default: numbers pass their mod-97 checks."""
+
+import datetime
+
+import factory
+from django.contrib.auth.models import Group
+
+from csam_portal import backoffice
+from users.models import Person, User
+
+
+def make_niss(birth_date: datetime.date, serial: int) -> str:
+    """A national register number: yymmdd, a 3-digit serial, 97 - (number mod 97)."""
+    base = f"{birth_date:%y%m%d}{serial:03d}"
+    prefix = "2" if birth_date.year >= 2000 else ""
+    return f"{base}{97 - int(prefix + base) % 97:02d}"
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+        django_get_or_create = ["niss"]
+
+    birth_date = factory.Sequence(lambda n: datetime.date(1950, 1, 1) + datetime.timedelta(days=n))
+    niss = factory.LazyAttributeSequence(
+        lambda person, n: make_niss(person.birth_date, 1 + n % 997)
+    )
+    first_name = factory.Faker("first_name", locale="fr_BE")
+    last_name = factory.Faker("last_name", locale="fr_BE")
+    gender = Person.Gender.FEMALE
+    language = "fr"
+    has_eid = True
+
+
+PASSWORD = "Demo-Passw0rd!"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+
+    person = factory.SubFactory(PersonFactory)
+    email = factory.LazyAttribute(lambda user: f"{user.person.niss}@example.be")
+    language = factory.LazyAttribute(lambda user: user.person.language)
+    password = factory.django.Password(PASSWORD)
+
+
+class StaffUserFactory(factory.django.DjangoModelFactory):
+    """A member of the back office: staff, in the «Back office» group, no NISS."""
+
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    person = None
+    username = factory.Sequence(lambda n: f"staff{n}")
+    is_staff = True
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def groups(user, create, extracted, **kwargs):
+        if create:
+            user.groups.add(extracted or Group.objects.get(name=backoffice.GROUP_NAME))
