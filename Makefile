@@ -73,15 +73,15 @@ test: $(VENV)/.installed-test node_modules/.package-lock.json | var
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 services: $(VENV)/.installed | var
-	db=$$(env $(SERVICES_ENV) $(PY) -c 'import os; print(os.environ["DATABASE_URL"].rsplit("/", 1)[1])'); \
+	@db=$$(env $(SERVICES_ENV) $(PY) -c 'import os; print(os.environ["DATABASE_URL"].rsplit("/", 1)[1])'); \
 	psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$$db'" | grep -q 1 \
 	  || createdb -h 127.0.0.1 -U postgres "$$db"
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
-	env $(SERVICES_ENV) $(MANAGE) migrate --noinput -v 0
-	env $(SERVICES_ENV) $(MANAGE) collectstatic --noinput -v 0
-	env $(SERVICES_ENV) $(MANAGE) load_demo
+	@env $(SERVICES_ENV) $(MANAGE) migrate --noinput -v 0
+	@env $(SERVICES_ENV) $(MANAGE) collectstatic --noinput -v 0
+	@env $(SERVICES_ENV) $(MANAGE) load_demo
 	@echo "Portal on http://127.0.0.1:8000 ; e-mails received by the SMTP sink in var/mailbox/new/"
-	trap 'kill 0' EXIT INT TERM; \
+	@trap 'kill 0' EXIT INT TERM; \
 	$(PY) -m aiosmtpd -n -l 127.0.0.1:1025 -c aiosmtpd.handlers.Mailbox var/mailbox & \
 	env $(SERVICES_ENV) $(VENV)/bin/celery -A csam_portal worker -l info --concurrency 2 & \
 	env $(SERVICES_ENV) $(VENV)/bin/celery -A csam_portal beat -l info & \

@@ -46,4 +46,9 @@ def check_celery() -> dict:
 
 
 def check_all() -> dict:
-    return {"database": check_database(), "redis": check_redis(), "celery": check_celery()}
+    redis_check = check_redis()
+    if redis_check["ok"]:
+        celery_check = check_celery()
+    else:  # the workers are reached through Redis: asking would only wait for the same timeout
+        celery_check = {"ok": False, "detail": "broker unreachable"}
+    return {"database": check_database(), "redis": redis_check, "celery": celery_check}

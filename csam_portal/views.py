@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import auth
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -26,33 +27,13 @@ UPCOMING = {
     "access_managers": _("Désigner des Gestionnaires d'Accès"),
     "access_management": _("Gestion des Accès – Sécurité sociale"),
     "mandates": _("Gestion des mandats"),
-    "login": _("S'identifier à l'administration en ligne"),
 }
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "csam_portal/home.html")
-
-
-@require_GET
-def about(request: HttpRequest) -> HttpResponse:
-    return render(request, "csam_portal/about.html")
-
-
-@require_GET
-def access_management(request: HttpRequest) -> HttpResponse:
-    return render(request, "csam_portal/access_management.html")
-
-
-@require_GET
-def guide(request: HttpRequest) -> HttpResponse:
-    return render(request, "csam_portal/guide.html")
-
-
-@require_GET
-def cookies(request: HttpRequest) -> HttpResponse:
-    return render(request, "csam_portal/cookies.html")
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask /favicon.ico even on pages that name their icon (the admin's)."""
+    return redirect(static("portal/favicon.svg"), permanent=True)
 
 
 @require_GET
@@ -64,7 +45,7 @@ def upcoming(request: HttpRequest, feature: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def contact(request: HttpRequest) -> HttpResponse:
-    form = ContactForm(request.POST or None)
+    form = ContactForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         message = services.contact_message_create(
             language=request.LANGUAGE_CODE, actor=Actor.from_request(request), **form.cleaned_data

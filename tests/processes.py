@@ -155,6 +155,33 @@ class SmtpSink:
         self._controller.stop()
 
 
+class HungServer:
+    """Accepts TCP connections and never answers."""
+
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(100)
+        self.port = self.sock.getsockname()[1]
+        self.clients = []
+        self._stop = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        while not self._stop.is_set():
+            try:
+                client, _address = self.sock.accept()
+            except OSError:
+                return
+            self.clients.append(client)
+
+    def close(self):
+        self._stop.set()
+        for client in self.clients:
+            client.close()
+        self.sock.close()
+
+
 def portal_env(*, redis_url: str, email_url: str = "", **extra: str) -> dict[str, str]:
     """The environment of a deployed portal, on the test database."""
     env = {

@@ -1,10 +1,12 @@
 import socket
+import time
 
 import pytest
 from django.urls import reverse
 
 from csam_portal import health
 from csam_portal.celery import app as celery_app
+from tests import processes
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +36,20 @@ def test_health_is_503_when_redis_does_not_answer(client, settings, closed_port)
 
     assert response.status_code == 503
     assert response.json()["checks"]["redis"]["ok"] is False
+
+
+def test_health_answers_within_3_seconds_when_redis_hangs(client, settings):
+    hung = processes.HungServer()
+    settings.REDIS_URL = f"redis://127.0.0.1:{hung.port}/0"
+
+    started = time.monotonic()
+    response = client.get(reverse("health"))
+    elapsed = time.monotonic() - started
+
+    hung.close()
+    assert response.status_code == 503
+    assert response.json()["checks"]["celery"] == {"ok": False, "detail": "broker unreachable"}
+    assert elapsed < 3
 
 
 def test_celery_check_fails_when_no_worker_answers(monkeypatch):

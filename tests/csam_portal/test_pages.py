@@ -8,7 +8,6 @@ from django.urls import reverse
 PUBLIC_PAGES = ["home", "about", "access_management", "guide", "contact", "cookies"]
 UPCOMING_PAGES = [
     "digital_keys",
-    "login",
     "gap_designate",
     "gap_exceptional",
     "access_managers",
@@ -134,6 +133,13 @@ def test_cookie_banner_shows_until_accepted_then_stays_hidden(client):
     assert response.url == reverse("about")
     assert response.cookies["csam_cookies_accepted"]["max-age"] == 365 * 24 * 3600
     assert banner not in client.get(reverse("about")).content.decode()
+
+
+def test_favicon_ico_leads_to_the_portals_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response.url.endswith("portal/favicon.svg")
 
 
 def test_cookie_accept_does_not_redirect_to_another_site(client):

@@ -4,7 +4,6 @@ These tests start processes, so they commit to the test database (transactional_
 """
 
 import os
-import threading
 import time
 import uuid
 
@@ -107,7 +106,7 @@ def test_with_the_broker_stopped_the_request_commits_and_the_relay_sends_later(
 
 def test_a_hung_broker_does_not_hold_the_request_more_than_3_seconds():
     """Redis accepts the connection and never answers: Celery's defaults would wait 40 s."""
-    hung = HungServer()
+    hung = processes.HungServer()
     env = processes.portal_env(redis_url=f"redis://127.0.0.1:{hung.port}/0")
 
     with processes.web_server(env) as base_url:
@@ -120,35 +119,6 @@ def test_a_hung_broker_does_not_hold_the_request_more_than_3_seconds():
     assert seconds < 3
     assert second_seconds < 3
     assert OutboundEmail.objects.filter(status=OutboundEmail.Status.PENDING).count() == 2
-
-
-class HungServer:
-    """Accepts TCP connections and never answers."""
-
-    def __init__(self):
-        import socket
-
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(100)
-        self.port = self.sock.getsockname()[1]
-        self.connections = []
-        self._stop = threading.Event()
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while not self._stop.is_set():
-            try:
-                connection, _address = self.sock.accept()
-            except OSError:
-                return
-            self.connections.append(connection)
-
-    def close(self):
-        self._stop.set()
-        for connection in self.connections:
-            connection.close()
-        self.sock.close()
 
 
 def test_processes_helpers_time_out_with_a_clear_message():
