@@ -42,7 +42,9 @@ class ContactForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
     send_copy = forms.BooleanField(
-        label=_("Recevoir une copie de mon message par e-mail"), required=False, initial=True
+        label=_("Recevoir par e-mail un accusé de réception avec la référence"),
+        required=False,
+        initial=True,
     )
 
     class Meta:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -39,9 +40,11 @@ class OutboundEmail(models.Model):
     status = models.CharField(_("statut"), max_length=10, choices=Status, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     last_error = models.TextField(_("dernière erreur"), blank=True)
-    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
-    next_attempt_at = models.DateTimeField(_("prochaine tentative"), default=timezone.now)
+    created_at = models.DateTimeField(_("créé le"), db_default=Now())
+    # Set and compared by the database's clock (outbox.deliver), never a server's own.
+    next_attempt_at = models.DateTimeField(_("prochaine tentative"), db_default=Now())
     claimed_at = models.DateTimeField(_("pris en charge le"), null=True, blank=True)
+    relayed_at = models.DateTimeField(_("relancé le"), null=True, blank=True)
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
 
     class Meta:
@@ -60,7 +63,7 @@ class AuditRecord(models.Model):
     Written by `csam_portal.audit.record()` in the transaction of the change; never edited.
     """
 
-    at = models.DateTimeField(_("date (UTC)"), default=timezone.now, db_index=True)
+    at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
     actor_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("compte"),
@@ -108,6 +111,7 @@ class ContactMessage(models.Model):
     subject = models.CharField(_("objet"), max_length=200)
     message = models.TextField(_("message"), max_length=5000)
     language = models.CharField(_("langue"), max_length=2, choices=Language)
+    ip = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
     status = models.CharField(_("statut"), max_length=10, choices=Status, default=Status.NEW)
     created_at = models.DateTimeField(_("reçu le"), default=timezone.now)
     closed_at = models.DateTimeField(_("traité le"), null=True, blank=True)
@@ -116,6 +120,7 @@ class ContactMessage(models.Model):
         verbose_name = _("question")
         verbose_name_plural = _("questions au centre de contact")
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["ip", "created_at"], name="contact_ip_recent")]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.subject}"

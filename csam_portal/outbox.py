@@ -15,14 +15,15 @@ import logging
 import random
 import time
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Now
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from kombu.exceptions import OperationalError
+from django.utils import translation
 
 from csam_portal import audit
 from csam_portal.models import OutboundEmail
@@ -57,7 +58,8 @@ def enqueue(template: str, *, to: str, language: str, **context) -> OutboundEmai
     )
     email.full_clean()
     email.save()
-    transaction.on_commit(lambda: dispatch(email.pk))
+    # robust: the change is committed whatever happens next; a failure here must not become a 500.
+    transaction.on_commit(partial(dispatch, email.pk), robust=True)
     return email
 
 
@@ -65,14 +67,18 @@ def dispatch(email_id: int) -> None:
     """Queue the sending task; if the broker cannot take it now, the relay will."""
     global _broker_down_until
     from csam_portal import tasks
+    from csam_portal.celery import app
 
+    if app.conf.task_always_eager:  # no broker: the task runs here and now
+        tasks.outbox_send.apply_async((email_id,))
+        return
     if time.monotonic() < _broker_down_until:
         return
     try:
         tasks.outbox_send.apply_async((email_id,), retry=False)
-    except (OperationalError, OSError) as error:
+    except Exception as error:  # kombu's many connection, timeout and channel errors alike
         _broker_down_until = time.monotonic() + settings.OUTBOX_BROKER_BACKOFF_SECONDS
-        logger.warning("Broker unreachable, e-mail %s left to the relay: %s", email_id, error)
+        logger.warning("Broker unreachable, e-mail %s left to the relay: %r", email_id, error)
 
 
 def retry_delay(attempt: int) -> float:
@@ -87,12 +93,12 @@ def deliver(email_id: int) -> float | None:
     """Send message `email_id` if it is pending and due; return the delay of its next try, if any.
 
     The claim (pending → sending) is one UPDATE: a second task for the same message finds nothing
-    to claim and returns, so a message is never sent twice.
+    to claim and returns, so a message is never sent twice. Times are the database's, so the
+    clocks of web servers and workers need not agree.
     """
-    now = timezone.now()
     claimed = OutboundEmail.objects.filter(
-        pk=email_id, status=OutboundEmail.Status.PENDING, next_attempt_at__lte=now
-    ).update(status=OutboundEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+        pk=email_id, status=OutboundEmail.Status.PENDING, next_attempt_at__lte=Now()
+    ).update(status=OutboundEmail.Status.SENDING, claimed_at=Now(), attempts=F("attempts") + 1)
     if not claimed:
         return None
     email = OutboundEmail.objects.get(pk=email_id)
@@ -102,7 +108,7 @@ def deliver(email_id: int) -> float | None:
         logger.warning("E-mail %s, attempt %s failed: %r", email.pk, email.attempts, error)
         return _record_failure(email, error)
     OutboundEmail.objects.filter(pk=email.pk).update(
-        status=OutboundEmail.Status.SENT, sent_at=timezone.now(), last_error=""
+        status=OutboundEmail.Status.SENT, sent_at=Now(), last_error=""
     )
     return None
 
@@ -131,7 +137,7 @@ def _record_failure(email: OutboundEmail, error: Exception) -> float | None:
     OutboundEmail.objects.filter(pk=email.pk).update(
         status=OutboundEmail.Status.PENDING,
         last_error=description,
-        next_attempt_at=timezone.now() + timedelta(seconds=delay),
+        next_attempt_at=Now() + timedelta(seconds=delay),
     )
     return delay
 
@@ -139,21 +145,29 @@ def _record_failure(email: OutboundEmail, error: Exception) -> float | None:
 def relay() -> int:
     """Re-dispatch the pending messages whose task was lost; return how many.
 
+    A message is relayed once it is overdue by the grace period, and then not again before another
+    grace period: a queue that is merely slow is not flooded with copies of its own tasks.
     A message still "sending" long after its claim was interrupted (worker killed mid-send): it may
     or may not have left, so it is marked failed for staff to check rather than sent twice.
     """
-    now = timezone.now()
-    stale = now - timedelta(seconds=settings.OUTBOX_STALE_SENDING_SECONDS)
-    OutboundEmail.objects.filter(status=OutboundEmail.Status.SENDING, claimed_at__lt=stale).update(
+    global _broker_down_until
+    stale = timedelta(seconds=settings.OUTBOX_STALE_SENDING_SECONDS)
+    OutboundEmail.objects.filter(
+        status=OutboundEmail.Status.SENDING, claimed_at__lt=Now() - stale
+    ).update(
         status=OutboundEmail.Status.FAILED,
         last_error="Interrupted while sending; check the mail server's log before resending.",
     )
-    due = now - timedelta(seconds=settings.OUTBOX_RELAY_GRACE_SECONDS)
-    pending = OutboundEmail.objects.filter(
-        status=OutboundEmail.Status.PENDING, next_attempt_at__lte=due
-    ).order_by("next_attempt_at")
-    ids = list(pending.values_list("pk", flat=True)[:500])
-    global _broker_down_until
+    grace = timedelta(seconds=settings.OUTBOX_RELAY_GRACE_SECONDS)
+    with transaction.atomic():
+        lost = (
+            OutboundEmail.objects.select_for_update(skip_locked=True)
+            .filter(status=OutboundEmail.Status.PENDING, next_attempt_at__lte=Now() - grace)
+            .filter(Q(relayed_at=None) | Q(relayed_at__lte=Now() - grace))
+            .order_by("next_attempt_at")
+        )
+        ids = list(lost.values_list("pk", flat=True)[:500])
+        OutboundEmail.objects.filter(pk__in=ids).update(relayed_at=Now())
     _broker_down_until = 0.0  # the relay runs in a worker: the broker is reachable again
     for email_id in ids:
         dispatch(email_id)
@@ -168,9 +182,10 @@ def outbound_email_requeue(*, emails: QuerySet[OutboundEmail], actor: audit.Acto
         before = audit.snapshot(email)
         email.status = OutboundEmail.Status.PENDING
         email.attempts = 0
-        email.next_attempt_at = timezone.now()
+        email.next_attempt_at = Now()
         email.save(update_fields=["status", "attempts", "next_attempt_at"])
+        email.refresh_from_db(fields=["next_attempt_at"])
         audit.record(actor, "outbound_email_requeue", email, before=before, after=email)
-        transaction.on_commit(lambda pk=email.pk: dispatch(pk))
+        transaction.on_commit(partial(dispatch, email.pk), robust=True)
         count += 1
     return count

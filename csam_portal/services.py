@@ -1,8 +1,13 @@
 """State changes of the portal's own pages: each in a transaction, audited, e-mails queued."""
 
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from csam_portal import audit, outbox
 from csam_portal.models import ContactMessage
@@ -20,7 +25,22 @@ def contact_message_create(
     language: str,
     actor: audit.Actor,
 ) -> ContactMessage:
-    """Record a question for the contact centre; if asked, e-mail the sender a copy."""
+    """Record a question for the contact centre; if asked, acknowledge it by e-mail.
+
+    The acknowledgement carries the reference and nothing the sender typed, so the form cannot
+    be used to mail someone else a text in the portal's name; and one address may send only
+    CONTACT_MAX_PER_HOUR questions an hour. Raises ValidationError (code "too_many") beyond.
+    """
+    if actor.ip:
+        recent = ContactMessage.objects.filter(
+            ip=actor.ip, created_at__gte=timezone.now() - timedelta(hours=1)
+        )
+        if recent.count() >= settings.CONTACT_MAX_PER_HOUR:
+            refusal = _(
+                "Plusieurs questions ont déjà été envoyées depuis votre connexion. "
+                "Réessayez dans une heure, ou appelez le centre de contact."
+            )
+            raise ValidationError(refusal, code="too_many")
     contact = ContactMessage(
         name=name,
         email=email,
@@ -28,6 +48,7 @@ def contact_message_create(
         subject=subject,
         message=message,
         language=language,
+        ip=actor.ip,
     )
     contact.full_clean()
     contact.save()

@@ -8,6 +8,7 @@ DEBUG=False, and then SECRET_KEY and ALLOWED_HOSTS are required: a missing one s
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -81,8 +82,13 @@ TEMPLATES = [
     },
 ]
 
+# A deployment (DEBUG=False) names its database, broker and mail server: no silent fallback.
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+    "default": (
+        env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
+        if DEBUG
+        else env.db("DATABASE_URL")
+    ),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -155,8 +161,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-if not DEBUG:
+# Behind a reverse proxy (BEHIND_PROXY=True) its X-Forwarded-Proto and X-Forwarded-For are
+# trusted: for HTTPS detection and for the client address of the audit log. Never otherwise.
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
     CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[PORTAL_URL])
@@ -166,6 +178,8 @@ if not DEBUG:
 # message is written to var/mail/ as an .eml file and announced by one line on the console.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CSAM <noreply@csam.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if not DEBUG and "EMAIL_URL" not in env:
+    raise ImproperlyConfigured("Set the EMAIL_URL environment variable (smtp://host:port).")
 if "EMAIL_URL" in env:
     _smtp = env.email_url("EMAIL_URL")
     MAILERS = {
@@ -204,7 +218,7 @@ OUTBOX_STALE_SENDING_SECONDS = env.int("OUTBOX_STALE_SENDING_SECONDS", default=9
 OUTBOX_BROKER_BACKOFF_SECONDS = env.float("OUTBOX_BROKER_BACKOFF_SECONDS", default=15.0)
 
 # --- Celery ---------------------------------------------------------------------------------
-REDIS_URL = env("REDIS_URL", default="")
+REDIS_URL = env("REDIS_URL", default="") if DEBUG else env("REDIS_URL")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = env.bool("CELERY_TASK_EAGER_PROPAGATES", default=False)
@@ -227,9 +241,14 @@ CELERY_BEAT_SCHEDULE = {
     "outbox-relay": {
         "task": "csam_portal.tasks.outbox_relay",
         "schedule": OUTBOX_RELAY_INTERVAL_SECONDS,
+        # Rounds queued while no worker ran are dropped, not run back to back on its return.
+        "options": {"expires": OUTBOX_RELAY_INTERVAL_SECONDS},
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# Questions one IP address may send from the contact page in an hour.
+CONTACT_MAX_PER_HOUR = env.int("CONTACT_MAX_PER_HOUR", default=5)
 
 # The contact centre that the error pages and the contact page point to (flows.md §7).
 SOCIAL_SECURITY_CONTACT_URL = env(

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import auth
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -47,13 +48,19 @@ def upcoming(request: HttpRequest, feature: str) -> HttpResponse:
 def contact(request: HttpRequest) -> HttpResponse:
     form = ContactForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
-        message = services.contact_message_create(
-            language=request.LANGUAGE_CODE, actor=Actor.from_request(request), **form.cleaned_data
-        )
-        request.session["contact_reference"] = message.reference
-        copy_to = form.cleaned_data["email"] if form.cleaned_data["send_copy"] else ""
-        request.session["contact_copy_to"] = copy_to
-        return redirect("contact_sent")
+        try:
+            message = services.contact_message_create(
+                language=request.LANGUAGE_CODE,
+                actor=Actor.from_request(request),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)  # nothing was written; the form says why
+        else:
+            request.session["contact_reference"] = message.reference
+            copy_to = form.cleaned_data["email"] if form.cleaned_data["send_copy"] else ""
+            request.session["contact_copy_to"] = copy_to
+            return redirect("contact_sent")
     return render(request, "csam_portal/contact.html", {"form": form})
 
 
@@ -119,9 +126,14 @@ def logout(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
-    """Reachability of the database, Redis and a Celery worker: 200 if all answer, else 503."""
+    """Reachability of the database, Redis and a Celery worker: 200 if all answer, else 503.
+
+    Anyone (a load balancer) sees which part fails; staff also see the error.
+    """
     report = health_checks.check_all()
     healthy = all(check["ok"] for check in report.values())
+    if not request.user.is_staff:  # errors name hosts and accounts: for staff and the logs only
+        report = {name: {"ok": check["ok"]} for name, check in report.items()}
     return JsonResponse(
         {"status": "ok" if healthy else "unavailable", "checks": report},
         status=200 if healthy else 503,

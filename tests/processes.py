@@ -133,14 +133,22 @@ class RedisServer:
 
 
 class SmtpSink:
-    """An SMTP server in this process that keeps what it receives."""
+    """An SMTP server in this process that keeps what it receives.
 
-    def __init__(self):
+    `refuse_first=N`: the first N messages get a temporary failure (451), as a busy server does.
+    """
+
+    def __init__(self, *, refuse_first: int = 0):
         self.messages: list[Message] = []
+        self.refused = 0
+        self.refuse_first = refuse_first
         self.port = free_port()
         self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        if self.refused < self.refuse_first:
+            self.refused += 1
+            return "451 Requested action aborted: try again later"
         self.messages.append(message_from_bytes(envelope.original_content))
         return "250 Message accepted for delivery"
 
@@ -198,8 +206,8 @@ def portal_env(*, redis_url: str, email_url: str = "", **extra: str) -> dict[str
         "PYTHONUNBUFFERED": "1",
         **extra,
     }
-    if email_url:
-        env["EMAIL_URL"] = email_url
+    # Nothing listens on port 9 (discard): a message that should not leave fails, and stays queued.
+    env["EMAIL_URL"] = email_url or "smtp://127.0.0.1:9"
     return env
 
 

@@ -1,18 +1,22 @@
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 
+from csam_portal.admin import ReadOnlyAdmin
 from users.models import Person, User
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(ReadOnlyAdmin):
+    """The national register is imported, never edited here."""
+
     list_display = ["niss", "last_name", "first_name", "birth_date", "language", "has_eid"]
     list_filter = ["language", "has_eid", "gender"]
     search_fields = ["=niss", "last_name", "first_name"]
 
 
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):
+class UserAdmin(ReadOnlyAdmin):
+    """Accounts change through the portal's services (audited), not by hand."""
+
     list_display = [
         "__str__",
         "username",
@@ -25,14 +29,4 @@ class UserAdmin(admin.ModelAdmin):
     list_filter = ["is_staff", "is_active", "language", "groups"]
     search_fields = ["=person__niss", "person__last_name", "username", "email"]
     list_select_related = ["person"]
-    raw_id_fields = ["person"]
-    readonly_fields = ["password", "last_login", "date_joined"]
-    filter_horizontal = ["groups", "user_permissions"]
-    fieldsets = [
-        (None, {"fields": ["person", "username", "email", "language"]}),
-        (
-            _("Droits"),
-            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
-        ),
-        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
-    ]
+    exclude = ["password"]

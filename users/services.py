@@ -38,6 +38,7 @@ def user_language_set(*, user: User, language: str, actor: audit.Actor) -> User:
         return user
     before = audit.snapshot(user)
     user.language = language
+    user.full_clean()
     user.save(update_fields=["language"])
     audit.record(actor, "user_language_set", user, before=before, after=user)
     return user

@@ -46,6 +46,7 @@ def main() -> None:
         "CELERY_TASK_ALWAYS_EAGER": "False",
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         "LOG_LEVEL": "WARNING",
+        "EMAIL_URL": "smtp://127.0.0.1:9",  # no worker runs: nothing is sent
     }
     _create_database()
     manage = [sys.executable, "manage.py"]

@@ -40,3 +40,15 @@ def test_system_actor_is_named_after_its_command(system_actor):
 
     assert (entry.actor, entry.actor_role, entry.ip) == ("tests", "system", None)
     assert entry.after == {"rows": 3}
+
+
+@pytest.mark.parametrize(("behind_proxy", "expected"), [(False, "10.0.0.2"), (True, "203.0.113.5")])
+def test_the_client_address_comes_from_the_proxy_only_when_one_is_declared(
+    settings, behind_proxy, expected
+):
+    settings.BEHIND_PROXY = behind_proxy
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="192.0.2.66, 203.0.113.5"
+    )
+
+    assert audit.client_ip(request) == expected

@@ -66,3 +66,29 @@ def test_sent_page_without_a_question_goes_back_to_the_form(client):
 
     assert response.status_code == 302
     assert response.url == reverse("contact")
+
+
+def test_the_acknowledgement_carries_no_text_the_sender_typed(client):
+    spam = {**VALID, "name": "Win a prize at spam.example", "subject": "Click spam.example"}
+
+    client.post(reverse("contact"), spam)
+
+    email = OutboundEmail.objects.get()
+    for part in (email.subject, email.body_text, email.body_html):
+        assert "spam.example" not in part
+    assert ContactMessage.objects.get().reference in email.body_text
+
+
+def test_one_address_may_send_a_few_questions_an_hour_then_is_told_to_wait(client, settings):
+    settings.CONTACT_MAX_PER_HOUR = 2
+    for _ in range(2):
+        client.post(reverse("contact"), VALID, REMOTE_ADDR="198.51.100.7")
+
+    response = client.post(reverse("contact"), VALID, REMOTE_ADDR="198.51.100.7")
+
+    assert response.status_code == 200
+    assert "Réessayez dans une heure" in unescape(response.content.decode())
+    assert ContactMessage.objects.count() == 2
+    assert OutboundEmail.objects.count() == 2
+    other = client.post(reverse("contact"), VALID, REMOTE_ADDR="198.51.100.8")
+    assert other.status_code == 302  # another address is not held back

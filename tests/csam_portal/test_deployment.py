@@ -5,6 +5,7 @@ import shutil
 import subprocess
 import sys
 
+import pytest
 import yaml
 
 from tests.services import ROOT
@@ -50,7 +51,7 @@ def test_compose_file_is_accepted_by_the_compose_tool_where_there_is_one():
 
 
 def _django_setup(**env) -> subprocess.CompletedProcess:
-    clean = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG"}}
+    clean = {key: value for key, value in os.environ.items() if key not in PRODUCTION}
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
         cwd=ROOT,
@@ -60,15 +61,26 @@ def _django_setup(**env) -> subprocess.CompletedProcess:
     )
 
 
-def test_production_settings_refuse_to_start_without_a_secret_key():
-    result = _django_setup(DEBUG="False", ALLOWED_HOSTS="portal.example")
+PRODUCTION = {
+    "DEBUG": "False",
+    "SECRET_KEY": "s3cret",
+    "ALLOWED_HOSTS": "portal.example",
+    "DATABASE_URL": "postgres://csam@db.example:5432/csam",
+    "REDIS_URL": "redis://redis.example:6379/0",
+    "EMAIL_URL": "smtp://mail.example:25",
+}
+
+
+@pytest.mark.parametrize("missing", [name for name in PRODUCTION if name != "DEBUG"])
+def test_production_settings_refuse_to_start_without_each_required_value(missing):
+    result = _django_setup(**{k: v for k, v in PRODUCTION.items() if k != missing})
 
     assert result.returncode != 0
-    assert "SECRET_KEY" in result.stderr
+    assert missing in result.stderr
 
 
 def test_production_settings_start_with_their_required_values():
-    result = _django_setup(DEBUG="False", SECRET_KEY="s3cret", ALLOWED_HOSTS="portal.example")
+    result = _django_setup(**PRODUCTION)
 
     assert result.returncode == 0, result.stderr
 

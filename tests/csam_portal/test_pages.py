@@ -64,7 +64,7 @@ def test_access_management_page_shows_the_three_steps_and_both_procedures(client
         "Suivez alors cette procédure pour désigner un Gestionnaire d'Accès Principal",
         "DÉSIGNER DES GESTIONNAIRES D'ACCÈS",
         "GÉRER LES ACCÈS",
-        '"guide step-by-step"',
+        '">guide step-by-step</a>"',
     ]:
         assert label in html, label
     assert reverse("gap_designate") in html

@@ -53,9 +53,14 @@ def test_a_real_worker_sends_the_email_of_a_request_to_the_smtp_server(smtp_sink
     )
 
     with processes.web_server(env) as base_url, processes.celery_worker(env):
-        status, page, _seconds = processes.Browser(base_url).submit("/contact/", QUESTION)
+        browser = processes.Browser(base_url)
+        health_status, health = browser.get("/health/")
+        status, page, _seconds = browser.submit("/contact/", QUESTION)
         assert status == 200
         processes.wait_for(lambda: smtp_sink.messages, timeout=30, what="the e-mail")
+
+    assert health_status == 200
+    assert '"celery": {"ok": true}' in health
 
     contact = ContactMessage.objects.get()
     assert contact.reference in page
@@ -65,6 +70,31 @@ def test_a_real_worker_sends_the_email_of_a_request_to_the_smtp_server(smtp_sink
     email = OutboundEmail.objects.get()
     assert message["Message-ID"] == f"<{email.key}@csam-portal>"
     assert (email.status, email.attempts) == (OutboundEmail.Status.SENT, 1)
+
+
+@pytest.mark.redis
+def test_a_refused_send_is_retried_by_the_worker_after_its_backoff(tmp_path):
+    sink = processes.SmtpSink(refuse_first=1)
+    sink.start()
+    env = processes.portal_env(
+        redis_url=os.environ["REDIS_URL"],
+        email_url=sink.url,
+        CELERY_TASK_DEFAULT_QUEUE=f"test-{uuid.uuid4().hex}",
+        OUTBOX_RETRY_BASE_SECONDS="1",
+    )
+
+    try:
+        with processes.web_server(env) as base_url, processes.celery_worker(env) as worker:
+            processes.Browser(base_url).submit("/contact/", QUESTION)
+            processes.wait_for(lambda: sink.messages, timeout=30, what="the retried e-mail")
+            worker.wait_for_line(r"outbox_send\[.*\] retry", timeout=5)
+    finally:
+        sink.stop()
+
+    assert (sink.refused, len(sink.messages)) == (1, 1)
+    email = OutboundEmail.objects.get()
+    assert (email.status, email.attempts) == (OutboundEmail.Status.SENT, 2)
+    assert email.last_error == ""
 
 
 def test_with_the_broker_stopped_the_request_commits_and_the_relay_sends_later(
