@@ -1,4 +1,6 @@
-"""State changes of accounts: each in a transaction, with its audit record."""
+"""State changes of persons and accounts: each in a transaction, with its audit record."""
+
+from pathlib import Path
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -6,7 +8,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from csam_portal import audit, backoffice
+from csam_portal.bulkload import FileReport, load
 from users.models import Language, User
+from users.national_register import PERSON
 
 
 @transaction.atomic
@@ -42,3 +46,16 @@ def user_language_set(*, user: User, language: str, actor: audit.Actor) -> User:
     user.save(update_fields=["language"])
     audit.record(actor, "user_language_set", user, before=before, after=user)
     return user
+
+
+@transaction.atomic
+def person_import(*, path: Path, actor: audit.Actor, progress: bool = False) -> FileReport:
+    """Import the national register's persons from persons.csv: created, or updated by NISS.
+
+    Bad rows are refused and reported; raises MalformedFile, and nothing changes, if the file
+    cannot be read as persons.csv.
+    """
+    report = FileReport(path.name)
+    load(path, PERSON, report, progress=progress)
+    audit.record(actor, "person_import", None, after={path.name: report.as_dict()})
+    return report

@@ -1,0 +1,393 @@
+"""Set-based loading of large CSV files into a table: stream, validate, stage, merge.
+
+A file is read as a stream (constant memory) and each row validated in Python by its `FileSpec`.
+Valid rows go to a temporary staging table (PostgreSQL COPY, batched inserts elsewhere); one
+statement then merges the staging table into the target (insert, or update what differs), so
+the database does the heavy part in bulk. Bad rows are reported with file and line and skipped;
+a malformed file (header, encoding, truncated line) raises `MalformedFile` and the caller's
+transaction is rolled back: nothing changes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import connection
+
+BATCH_ROWS = 5000
+MAX_REPORTED_ROWS = 50  # the summary still counts every refused row
+
+
+class MalformedFile(Exception):
+    """The file cannot be read as the expected CSV: it is refused whole."""
+
+
+class RowError(Exception):
+    """One row's content is wrong: it is refused, the others are loaded."""
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """How one CSV file maps to one table.
+
+    `parse(row)` turns the file's fields into the staged `columns` values (text, ISO dates, "1"
+    or "0" for booleans, None for NULL), or raises RowError; it returns None to skip a row that
+    is not refused (e.g. an establishment unit in an enterprise file). `key` names the columns
+    that identify a row (a unique constraint of `table`); `types` the columns that are not text
+    ("date", "boolean"). `parent` = (column, table, column): rows whose parent is missing are
+    refused. `replace_by` = a column naming the row's owner: for each owner in the file, its rows
+    absent from the file are deleted (the file holds all of them).
+    """
+
+    header: Sequence[str]
+    table: str
+    columns: Sequence[str]
+    key: Sequence[str]
+    parse: Callable[[list[str]], Sequence | None]
+    types: Mapping[str, str] = field(default_factory=dict)
+    parent: tuple[str, str, str] | None = None
+    replace_by: str | None = None
+
+
+@dataclass
+class FileReport:
+    """What loading one file did; `line` messages name the file and the line."""
+
+    name: str
+    read: int = 0
+    created: int = 0
+    updated: int = 0
+    deleted: int = 0
+    refused: int = 0
+    ignored: int = 0
+    messages: list[str] = field(default_factory=list)
+
+    def refuse(self, line: int, reason: str) -> None:
+        self.refused += 1
+        if len(self.messages) < MAX_REPORTED_ROWS:
+            self.messages.append(f"{self.name}, line {line}: {reason}")
+
+    @property
+    def summary(self) -> str:
+        parts = f"{self.read} rows read, {self.created} created, {self.updated} updated"
+        if self.deleted:
+            parts += f", {self.deleted} deleted"
+        if self.ignored:
+            parts += f", {self.ignored} ignored"
+        return f"{self.name}: {parts}, {self.refused} refused"
+
+    def as_dict(self) -> dict:
+        return {
+            "read": self.read,
+            "created": self.created,
+            "updated": self.updated,
+            "deleted": self.deleted,
+            "refused": self.refused,
+            "ignored": self.ignored,
+        }
+
+
+def read_rows(
+    path: Path, spec_header: Sequence[str], *, progress: bool = False
+) -> Iterator[tuple[int, list[str]]]:
+    """(line, fields) of each data row, once the header is checked; MalformedFile if broken."""
+    name = path.name
+    try:
+        handle = path.open(newline="", encoding="utf-8-sig")
+    except OSError as error:
+        raise MalformedFile(f"{name}: cannot be read ({error.strerror}).") from error
+    with handle, _progress(handle, path, enabled=progress) as stream:
+        reader = csv.reader(stream, strict=True)
+        try:
+            header = next(reader, None)
+            if header != list(spec_header):
+                raise MalformedFile(
+                    f"{name}: the header is {header!r}, expected {list(spec_header)!r}."
+                )
+            for fields in reader:
+                if len(fields) != len(spec_header):
+                    raise MalformedFile(
+                        f"{name}, line {reader.line_num}: {len(fields)} fields instead of "
+                        f"{len(spec_header)} (truncated or damaged line)."
+                    )
+                yield reader.line_num, fields
+        except UnicodeDecodeError as error:
+            raise MalformedFile(
+                f"{name}, line {reader.line_num + 1}: not UTF-8 text ({error.reason})."
+            ) from error
+        except csv.Error as error:
+            raise MalformedFile(f"{name}, line {reader.line_num}: {error}.") from error
+
+
+class _progress:
+    """A progress bar in bytes on a terminal (tqdm), nothing elsewhere."""
+
+    def __init__(self, handle, path: Path, *, enabled: bool):
+        self.handle = handle
+        self.bar = None
+        if enabled and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(
+                total=path.stat().st_size, unit="B", unit_scale=True, desc=path.name, leave=False
+            )
+
+    def __enter__(self):
+        if self.bar is None:
+            return self.handle
+        return (self._tick(line) for line in self.handle)
+
+    def _tick(self, line: str) -> str:
+        self.bar.update(len(line.encode()))
+        return line
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.close()
+
+
+def quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+class Staging:
+    """A temporary table shaped like `columns`, filled in batches, dropped by `drop()`.
+
+    On PostgreSQL the rows stream through one COPY whose writer sends from a thread of its own,
+    so the database parses a batch while Python validates the next (the machine's two cores).
+    """
+
+    def __init__(self, name: str, columns: Sequence[str]):
+        self.name = name
+        self.columns = list(columns)
+        self._pending: list[Sequence] = []
+        self._copy = None
+        self.count = 0
+        column_sql = ", ".join(f"{quote(column)} TEXT" for column in self.columns)
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {quote(name)}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {quote(name)} (line INTEGER NOT NULL, {column_sql})"
+            )
+
+    def add(self, line: int, values: Sequence) -> None:
+        self._pending.append((line, *values))
+        self.count += 1
+        if len(self._pending) >= BATCH_ROWS:
+            self._write()
+
+    def _write(self) -> None:
+        if not self._pending:
+            return
+        columns = ["line", *self.columns]
+        column_sql = ", ".join(quote(column) for column in columns)
+        if connection.vendor == "postgresql":
+            if self._copy is None:
+                from psycopg.copy import QueuedLibpqWriter
+
+                self._cursor = connection.cursor()
+                raw = self._cursor.cursor
+                sql = f"COPY {quote(self.name)} ({column_sql}) FROM STDIN (FORMAT csv)"
+                self._copy_context = raw.copy(sql, writer=QueuedLibpqWriter(raw))
+                self._copy = self._copy_context.__enter__()
+            # COPY's CSV: an unquoted empty field is NULL, a quoted one the empty string.
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_STRINGS).writerows(
+                self._pending
+            )
+            self._copy.write(buffer.getvalue())
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO {quote(self.name)} ({column_sql}) VALUES ({marks})",
+                    self._pending,
+                )
+        self._pending = []
+
+    def flush(self) -> None:
+        """Write what is pending and end the COPY: the rows are then all in the table."""
+        self._write()
+        if self._copy is not None:
+            self._copy_context.__exit__(None, None, None)
+            self._cursor.close()
+            self._copy = None
+
+    def index(self, columns: Sequence[str]) -> None:
+        """Index the staged rows by `columns`, and let the planner know the table."""
+        column_sql = ", ".join(quote(column) for column in columns)
+        index = quote(f"{self.name}_key")
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE INDEX {index} ON {quote(self.name)} ({column_sql})")
+            cursor.execute(f"ANALYZE {quote(self.name)}")
+
+    def drop(self) -> None:
+        if self._copy is not None:  # an error mid-file: end the COPY before anything else
+            self._copy_context.__exit__(RuntimeError, RuntimeError("abandoned"), None)
+            self._cursor.close()
+            self._copy = None
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {quote(self.name)}")
+
+
+def stage_file(path: Path, spec: FileSpec, report: FileReport, *, progress: bool) -> Staging:
+    """Read and validate `path` into a new staging table; refused rows go to `report`."""
+    staging = Staging(f"staging_{spec.table}", spec.columns)
+    try:
+        for line, fields in read_rows(path, spec.header, progress=progress):
+            report.read += 1
+            try:
+                values = spec.parse(fields)
+            except RowError as error:
+                report.refuse(line, str(error))
+                continue
+            if values is None:
+                report.ignored += 1
+                continue
+            staging.add(line, values)
+        staging.flush()
+    except BaseException:
+        staging.drop()
+        raise
+    staging.index(spec.key)
+    return staging
+
+
+def load(path: Path, spec: FileSpec, report: FileReport, *, progress: bool = False) -> None:
+    """Stage `path`, refuse its duplicate and orphan rows, replace and merge into the table."""
+    staging = stage_file(path, spec, report, progress=progress)
+    try:
+        refuse_duplicates(staging, spec, report)
+        if spec.parent:
+            refuse_orphans(staging, spec, report)
+        if spec.replace_by:
+            replace_rows(staging, spec, report)
+        merge(staging, spec, report)
+    finally:
+        staging.drop()
+
+
+def _key_join(spec: FileSpec, left: str, right: str) -> str:
+    return " AND ".join(
+        f"{left}.{quote(column)} = {_cast(f'{right}.{quote(column)}', spec.types.get(column))}"
+        for column in spec.key
+    )
+
+
+def _remove_lines(staging: Staging, lines: list[int]) -> None:
+    with connection.cursor() as cursor:
+        for start in range(0, len(lines), 1000):
+            chunk = lines[start : start + 1000]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"DELETE FROM {quote(staging.name)} WHERE line IN ({marks})", chunk)
+    staging.count -= len(lines)
+
+
+def refuse_duplicates(staging: Staging, spec: FileSpec, report: FileReport) -> None:
+    """A key met twice in one file: the last line is kept, the earlier ones are refused."""
+    key = ", ".join(quote(column) for column in spec.key)
+    table = quote(staging.name)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.line, k.last_line FROM {table} s JOIN "
+            f"(SELECT {key}, MAX(line) AS last_line FROM {table} GROUP BY {key} "
+            f"HAVING COUNT(*) > 1) k USING ({key}) WHERE s.line <> k.last_line ORDER BY s.line"
+        )
+        duplicates = cursor.fetchall()
+    for line, last_line in duplicates:
+        report.refuse(line, f"same key as line {last_line}, which is kept")
+    _remove_lines(staging, [line for line, _last in duplicates])
+
+
+def refuse_orphans(staging: Staging, spec: FileSpec, report: FileReport) -> None:
+    """Rows whose parent (e.g. their enterprise) does not exist are refused."""
+    column, parent_table, parent_column = spec.parent
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT s.line, s.{quote(column)} FROM {quote(staging.name)} s "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {quote(parent_table)} p "
+            f"WHERE p.{quote(parent_column)} = s.{quote(column)}) ORDER BY s.line"
+        )
+        orphans = cursor.fetchall()
+    for line, value in orphans:
+        report.refuse(line, f"{value} is unknown in {parent_table}")
+    _remove_lines(staging, [line for line, _value in orphans])
+
+
+def replace_rows(staging: Staging, spec: FileSpec, report: FileReport) -> None:
+    """For each owner in the file, delete its rows that the file no longer has."""
+    owner = quote(spec.replace_by)
+    table = quote(spec.table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE {owner} IN (SELECT {owner} FROM {quote(staging.name)}) "
+            f"AND NOT EXISTS (SELECT 1 FROM {quote(staging.name)} s "
+            f"WHERE {_key_join(spec, table, 's')})"
+        )
+        report.deleted += cursor.rowcount
+
+
+def merge(staging: Staging, spec: FileSpec, report: FileReport) -> None:
+    """Update the rows whose values differ, then insert the new ones: two set-based statements
+    (an update join and an anti-join) that touch only what changes."""
+    table, stage = quote(spec.table), quote(staging.name)
+    columns = list(spec.columns)
+    staged = {column: _cast(f"s.{quote(column)}", spec.types.get(column)) for column in columns}
+    compared = [column for column in columns if column not in spec.key]
+    with connection.cursor() as cursor:
+        if compared:
+            assignments = ", ".join(f"{quote(c)} = {staged[c]}" for c in compared)
+            differs = " OR ".join(f"t.{quote(c)} IS DISTINCT FROM {staged[c]}" for c in compared)
+            cursor.execute(
+                f"UPDATE {table} AS t SET {assignments} FROM {stage} s "
+                f"WHERE {_key_join(spec, 't', 's')} AND ({differs})"
+            )
+            report.updated += cursor.rowcount
+        names = ", ".join(quote(column) for column in columns)
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) SELECT {', '.join(staged.values())} FROM {stage} s "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {_key_join(spec, 't', 's')})"
+        )
+        report.created += cursor.rowcount
+
+
+def delete_owners(
+    path: Path, header: Sequence[str], parse, *, table: str, column: str, keep: str | None = None
+) -> int:
+    """Apply a `*_delete.csv` update file: delete the rows of `table` whose `column` it lists.
+
+    `parse` turns the one field into the owner's key (RowError for a bad one, None to skip).
+    With `keep` (a staging-able SQL subquery of keys), owners also listed there are left.
+    """
+    staging = Staging(f"staging_delete_{table}", ["owner"])
+    try:
+        for line, fields in read_rows(path, header):
+            try:
+                owner = parse(fields[0])
+            except RowError:
+                continue  # a number that cannot exist cannot be in the table either
+            if owner is not None:
+                staging.add(line, [owner])
+        staging.flush()
+        staging.index(["owner"])
+        condition = f"{quote(column)} IN (SELECT owner FROM {quote(staging.name)})"
+        if keep:
+            condition += f" AND {quote(column)} NOT IN ({keep})"
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {quote(table)} WHERE {condition}")
+            return cursor.rowcount
+    finally:
+        staging.drop()
+
+
+def _cast(expression: str, sql_type: str | None) -> str:
+    if sql_type == "boolean":
+        return f"({expression} = '1')"
+    if sql_type == "date" and connection.vendor == "postgresql":
+        return f"CAST({expression} AS DATE)"
+    return expression  # SQLite keeps dates as ISO text, as Django does

@@ -1,0 +1,151 @@
+"""State changes of the register: imports, each in one transaction with its audit record."""
+
+import datetime
+import zoneinfo
+from pathlib import Path
+
+from django.db import transaction
+
+from csam_portal import audit
+from csam_portal.bulkload import (
+    FileReport,
+    MalformedFile,
+    RowError,
+    Staging,
+    delete_owners,
+    load,
+    read_rows,
+)
+from enterprises import registry
+from enterprises.models import RegistryExtract
+
+
+@transaction.atomic
+def registry_import_kbo(
+    *, directory: Path, actor: audit.Actor, progress: bool = False
+) -> tuple[RegistryExtract, list[FileReport]]:
+    """Import a KBO Open Data extract from `directory`: a full one or a monthly update.
+
+    A full extract has enterprise.csv, denomination.csv, address.csv, code.csv and meta.csv:
+    rows are created or updated, and an enterprise's names and addresses become the file's. An
+    update has *_delete.csv and *_insert.csv files: for each table the deletions are applied
+    before the insertions, as the register publishes them. Bad rows are refused and reported;
+    raises MalformedFile, and nothing changes, if a file cannot be read as the register's.
+    """
+    meta = registry.read_meta(directory)
+    update_files = sorted(directory.glob("*_insert.csv")) + sorted(directory.glob("*_delete.csv"))
+    kind = meta.get("ExtractType", "full").lower()
+    if kind not in RegistryExtract.Kind.values:
+        raise MalformedFile(f"meta.csv: ExtractType {kind!r} is neither full nor update.")
+    if (kind == RegistryExtract.Kind.UPDATE) != bool(update_files):
+        raise MalformedFile(
+            f"meta.csv says {kind!r}, but the folder holds "
+            f"{'update files' if update_files else 'no *_insert.csv or *_delete.csv file'}."
+        )
+    reports = []
+    for name in registry.KBO_FILES:
+        if kind == RegistryExtract.Kind.FULL:
+            reports.append(_load_full(directory / f"{name}.csv", name, progress=progress))
+        else:
+            reports.append(_load_update(directory, name, progress=progress))
+    extract = RegistryExtract(
+        snapshot_date=_meta_date(meta, "SnapshotDate"),
+        extract_timestamp=_meta_timestamp(meta.get("ExtractTimestamp", "")),
+        kind=kind,
+        extract_number=int(meta["ExtractNumber"])
+        if meta.get("ExtractNumber", "").isdigit()
+        else None,
+        version=meta.get("Version", ""),
+        summary={report.name: report.as_dict() for report in reports},
+    )
+    extract.full_clean()
+    extract.save()
+    audit.record(actor, "registry_import_kbo", extract, after=extract.summary)
+    return extract, reports
+
+
+@transaction.atomic
+def registry_import_functions(
+    *, path: Path, actor: audit.Actor, progress: bool = False
+) -> FileReport:
+    """Import the legal functions of functions.csv (who represents which enterprise, when).
+
+    Rows are created or updated; a function of an enterprise the register does not have, or with
+    a wrong number or date, is refused. Raises MalformedFile, and nothing changes, if the file
+    cannot be read.
+    """
+    report = FileReport(path.name)
+    load(path, registry.FUNCTION, report, progress=progress)
+    audit.record(actor, "registry_import_functions", None, after={path.name: report.as_dict()})
+    return report
+
+
+def _load_full(path: Path, name: str, *, progress: bool) -> FileReport:
+    if not path.is_file():
+        raise MalformedFile(f"{path.name} is missing from the extract.")
+    report = FileReport(path.name)
+    load(path, registry.SPECS[name], report, progress=progress)
+    return report
+
+
+def _load_update(directory: Path, name: str, *, progress: bool) -> FileReport:
+    spec = registry.SPECS[name]
+    deletions, insertions = directory / f"{name}_delete.csv", directory / f"{name}_insert.csv"
+    report = FileReport(f"{name}_delete.csv + {name}_insert.csv")
+    if name == "code" and (directory / "code.csv").is_file():
+        return _load_full(directory / "code.csv", name, progress=progress)
+    if deletions.is_file():
+        report.deleted += _delete(deletions, name, insertions)
+    if insertions.is_file():
+        load(insertions, spec, report, progress=progress)
+    return report
+
+
+def _delete(deletions: Path, name: str, insertions: Path) -> int:
+    """Apply `name`_delete.csv. An enterprise deleted and inserted again is only updated, so
+    its names, addresses and functions, which hang on it, are not lost on the way."""
+    if name == "code":
+        return 0  # codes are never removed: old records may still use them
+    column = "number" if name == "enterprise" else "enterprise_id"
+    keep = None
+    kept = None
+    if name == "enterprise" and insertions.is_file():
+        kept = Staging("staging_kept_enterprises", ["owner"])
+        for line, fields in read_rows(insertions, registry.ENTERPRISE.header):
+            number = _owner(fields[0])
+            if number:
+                kept.add(line, [number])
+        kept.flush()
+        kept.index(["owner"])
+        keep = f"SELECT owner FROM {kept.name}"
+    try:
+        return delete_owners(
+            deletions,
+            registry.DELETE_HEADERS[name],
+            _owner,
+            table=registry.SPECS[name].table,
+            column=column,
+            keep=keep,
+        )
+    finally:
+        if kept:
+            kept.drop()
+
+
+def _owner(raw: str) -> str | None:
+    return registry.entity_number(raw)
+
+
+def _meta_date(meta: dict[str, str], name: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(registry.kbo_date(meta.get(name, "")))
+    except RowError as error:
+        raise MalformedFile(f"meta.csv: {name} {error}.") from None
+
+
+def _meta_timestamp(raw: str) -> datetime.datetime | None:
+    try:
+        moment = datetime.datetime.strptime(raw, "%d-%m-%Y %H:%M:%S")
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=zoneinfo.ZoneInfo("Europe/Brussels"))  # the register's time

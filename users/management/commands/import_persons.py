@@ -1,0 +1,9 @@
+from csam_portal.management.import_command import ImportCommand
+from users import services
+
+
+class Command(ImportCommand):
+    help = "Import the persons of the national register (persons.csv), by NISS. Idempotent."
+
+    def run(self, path, actor, *, progress):
+        return [services.person_import(path=path, actor=actor, progress=progress)]
