@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from csam_portal import outbox, services
+from csam_portal import audit, outbox, services
 from csam_portal.audit import Actor
 from csam_portal.models import AuditRecord, ContactMessage, OutboundEmail
 
@@ -108,3 +108,28 @@ class ContactMessageAdmin(ReadOnlyAdmin):
             )
             % {"count": count},
         )
+
+
+class AuditedAdmin(admin.ModelAdmin):
+    """Staff edit these rows by hand: each save and delete leaves an audit record."""
+
+    def save_model(self, request, obj, form, change):
+        before = audit.snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
+        super().save_model(request, obj, form, change)
+        action = f"{obj._meta.model_name}_{'change' if change else 'create'}"
+        audit.record(
+            Actor.from_request(request, role="staff"), action, obj, before=before, after=obj
+        )
+
+    def delete_model(self, request, obj):
+        audit.record(
+            Actor.from_request(request, role="staff"),
+            f"{obj._meta.model_name}_delete",
+            obj,
+            before=obj,
+        )
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)

@@ -15,6 +15,17 @@ PERMISSIONS: dict[str, list[str]] = {
         "change_contactmessage",
     ],
     "users": ["view_person", "view_user"],
+    "enterprises": [
+        "view_enterprise",
+        "view_legalfunction",
+        "view_registryextract",
+        "view_registrycode",
+        *[
+            f"{verb}_{model}"
+            for model in ("domain", "quality", "securedapplication")
+            for verb in ("view", "add", "change", "delete")
+        ],
+    ],
 }
 
 

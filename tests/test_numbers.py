@@ -62,7 +62,7 @@ def _ours_enterprise(raw):
 
 
 enterprise_like = st.builds(
-    lambda body, dotted: (f"{body[:4]}.{body[4:7]}.{body[7:]}" if dotted else body),
+    lambda body, dotted: f"{body[:4]}.{body[4:7]}.{body[7:]}" if dotted else body,
     st.one_of(
         st.text(alphabet="0123456789", min_size=10, max_size=10),
         st.builds(
