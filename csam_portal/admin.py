@@ -37,6 +37,14 @@ class OutboundEmailAdmin(ReadOnlyAdmin):
     readonly_fields = [field.name for field in OutboundEmail._meta.fields]
     actions = ["requeue"]
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if (
+            obj is not None and obj.sensitive
+        ):  # a security code is no one's business but its owner's
+            return [field for field in fields if field not in {"body_text", "body_html"}]
+        return fields
+
     def has_requeue_permission(self, request):
         # The rows are never edited by hand, but putting one back in the queue changes it.
         return request.user.has_perm("csam_portal.change_outboundemail")

@@ -37,6 +37,11 @@ class OutboundEmail(models.Model):
     subject = models.CharField(_("objet"), max_length=255)
     body_text = models.TextField(_("texte"))
     body_html = models.TextField(_("HTML"))
+    sensitive = models.BooleanField(
+        _("confidentiel"),
+        default=False,
+        help_text=_("Contient un code de sécurité : le texte est effacé une fois envoyé."),
+    )
     status = models.CharField(_("statut"), max_length=10, choices=Status, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     last_error = models.TextField(_("dernière erreur"), blank=True)

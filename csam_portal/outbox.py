@@ -30,16 +30,21 @@ from csam_portal.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
 
+ERASED = "(erased once sent: it held a security code)"
+
 # Process-local: after a failed publish, later requests skip the broker for a while instead of
 # each waiting for its timeout; their messages stay pending and the relay sends them.
 _broker_down_until = 0.0
 
 
-def enqueue(template: str, *, to: str, language: str, **context) -> OutboundEmail:
+def enqueue(
+    template: str, *, to: str, language: str, sensitive: bool = False, **context
+) -> OutboundEmail:
     """Render the e-mail `template` ("<app>/<name>") for `to` in `language`; send after commit.
 
     The app's templates `<app>/emails/<name>.subject.txt`, `.txt` and `.html` receive `context`
-    and `portal_url` (for absolute links).
+    and `portal_url` (for absolute links). A `sensitive` message (a security code) has its body
+    erased once sent, and staff never see it.
     """
     app_label, name = template.split("/")
     base = f"{app_label}/emails/{name}"
@@ -55,6 +60,7 @@ def enqueue(template: str, *, to: str, language: str, **context) -> OutboundEmai
         subject=subject,
         body_text=body_text,
         body_html=body_html,
+        sensitive=sensitive,
     )
     email.full_clean()
     email.save()
@@ -107,9 +113,10 @@ def deliver(email_id: int) -> float | None:
     except Exception as error:  # whatever SMTP or the network raised: the row says what
         logger.warning("E-mail %s, attempt %s failed: %r", email.pk, email.attempts, error)
         return _record_failure(email, error)
-    OutboundEmail.objects.filter(pk=email.pk).update(
-        status=OutboundEmail.Status.SENT, sent_at=Now(), last_error=""
-    )
+    sent = {"status": OutboundEmail.Status.SENT, "sent_at": Now(), "last_error": ""}
+    if email.sensitive:
+        sent |= {"body_text": ERASED, "body_html": ERASED}
+    OutboundEmail.objects.filter(pk=email.pk).update(**sent)
     return None
 
 

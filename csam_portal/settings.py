@@ -5,6 +5,7 @@ eagerly in the request's process, e-mails written as .eml files under var/mail/.
 DEBUG=False, and then SECRET_KEY and ALLOWED_HOSTS are required: a missing one stops the start.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -41,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
+    "axes",
+    "mozilla_django_oidc",
     "csam_portal",
     "users",
     "enterprises",
@@ -60,6 +63,7 @@ MIDDLEWARE = [
     "csam_portal.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "csam_portal.urls"
@@ -108,7 +112,44 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "users:login"
+LOGIN_REDIRECT_URL = "home"
+
+# --- Digital keys (users.keys) -------------------------------------------------------------
+# "simulators": the portal's simulators of every key; "oidc": CSAM's FAS over OpenID Connect.
+DIGITAL_KEYS_PROVIDER = env("DIGITAL_KEYS_PROVIDER", default="simulators")
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: it refuses a locked key before any check
+    (
+        "users.backends.FasBackend"
+        if DIGITAL_KEYS_PROVIDER == "oidc"
+        else "users.backends.DigitalKeyBackend"
+    ),
+    "django.contrib.auth.backends.ModelBackend",  # the back office's username + password
+]
+SECURITY_CODE_SECONDS = 600
+SECURITY_CODES_PER_HOUR = env.int("SECURITY_CODES_PER_HOUR", default=5)
+# Three wrong PINs, passwords or codes lock that key for that person (and IP) for 15 minutes.
+AXES_FAILURE_LIMIT = 3
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("KEY_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "users.keys.axes_username"
+AXES_LOCKOUT_CALLABLE = "users.keys.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_SENSITIVE_PARAMETERS = ["password", "pin", "code"]
+AXES_CLIENT_IP_CALLABLE = "csam_portal.audit.client_ip"
+# CSAM's FAS (DIGITAL_KEYS_PROVIDER=oidc): the NISS is read from OIDC_NISS_CLAIM.
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid profile egovNRN")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_NISS_CLAIM = env("OIDC_NISS_CLAIM", default="egovNRN")
+OIDC_CREATE_USER = True
+LOGOUT_REDIRECT_URL = "home"
 
 # French first: the default for anyone who has not chosen (csam_portal.middleware).
 LANGUAGE_CODE = "fr"
@@ -266,5 +307,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
 }

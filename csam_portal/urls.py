@@ -1,9 +1,10 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from csam_portal import views
+from users import views as user_views
 
 admin.site.site_header = _("CSAM – Back office")
 admin.site.site_title = _("CSAM – Back office")
@@ -30,8 +31,10 @@ urlpatterns = [
     path("logout/", views.logout, name="logout"),
     path("health/", views.health, name="health"),
     path("favicon.ico", views.favicon),
+    path("", include("users.urls")),
+    path("oidc/authenticate/", user_views.fas_login, name="oidc_authentication_init"),
+    path("oidc/callback/", user_views.fas_callback, name="oidc_authentication_callback"),
     # Services that later flows build: each shows "not yet available" in the portal's look.
-    path("digital-keys/", views.upcoming, {"feature": "digital_keys"}, name="digital_keys"),
     path("gap/designate/", views.upcoming, {"feature": "gap_designate"}, name="gap_designate"),
     path(
         "gap/exceptional/", views.upcoming, {"feature": "gap_exceptional"}, name="gap_exceptional"

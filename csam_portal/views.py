@@ -22,7 +22,6 @@ from users import services as user_services
 
 # The services that later flows build; until then their links lead to a page that says so.
 UPCOMING = {
-    "digital_keys": _("Mes clés numériques"),
     "gap_designate": _("Désigner un Gestionnaire d'Accès Principal"),
     "gap_exceptional": _("Désigner un Gestionnaire d'Accès Principal – procédure exceptionnelle"),
     "access_managers": _("Désigner des Gestionnaires d'Accès"),

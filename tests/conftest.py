@@ -13,6 +13,12 @@ def _broker_circuit_closed():
     outbox._broker_down_until = 0.0
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2 takes half a second a password: a test needs no such strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def person_user(db):
     return UserFactory()

@@ -6,7 +6,8 @@ import factory
 from django.contrib.auth.models import Group
 
 from csam_portal import backoffice
-from users.models import Person, User
+from users import services
+from users.models import Person, SimulatedCard, User
 
 
 def make_niss(birth_date: datetime.date, serial: int) -> str:
@@ -61,3 +62,25 @@ class StaffUserFactory(factory.django.DjangoModelFactory):
     def groups(user, create, extracted, **kwargs):
         if create:
             user.groups.add(extracted or Group.objects.get(name=backoffice.GROUP_NAME))
+
+
+def make_bis(birth_date: datetime.date, serial: int) -> str:
+    """A BIS number (gender known): the month + 40, then as a national number."""
+    base = f"{birth_date:%y}{birth_date.month + 40:02d}{birth_date:%d}{serial:03d}"
+    prefix = "2" if birth_date.year >= 2000 else ""
+    return f"{base}{97 - int(prefix + base) % 97:02d}"
+
+
+class SimulatedCardFactory(factory.django.DjangoModelFactory):
+    """A card whose PIN is "1234" unless told otherwise."""
+
+    class Meta:
+        model = SimulatedCard
+
+    class Params:
+        pin_code = "1234"
+
+    person = factory.SubFactory(PersonFactory)
+    kind = SimulatedCard.Kind.EID
+    country = "BE"
+    pin = factory.LazyAttribute(lambda card: services.pin_digest(card.person, card.pin_code))

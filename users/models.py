@@ -116,6 +116,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(_("actif"), default=True)
     date_joined = models.DateTimeField(_("date de création"), default=timezone.now)
+    email_verified_at = models.DateTimeField(_("adresse e-mail vérifiée le"), null=True, blank=True)
+    email_key_activated_at = models.DateTimeField(
+        _("clé « code de sécurité par e-mail » activée le"), null=True, blank=True
+    )
+    totp_secret = models.CharField(_("secret de l'application mobile"), max_length=64, blank=True)
+    totp_key_activated_at = models.DateTimeField(
+        _("clé « application mobile » activée le"), null=True, blank=True
+    )
+    # The last 30-second step whose code was accepted: a code is never accepted twice.
+    totp_last_step = models.BigIntegerField(null=True, blank=True, editable=False)
 
     objects = UserManager()
 
@@ -147,3 +157,64 @@ class User(AbstractBaseUser, PermissionsMixin):
     def display_name(self) -> str:
         """The name the header greets: «Bienvenue, <Prénom Nom>»."""
         return self.person.full_name if self.person_id else (self.username or "")
+
+
+class SimulatedCard(models.Model):
+    """The simulator's side of a card key: a person's eID card, or a European eID (eIDAS).
+
+    In production CSAM's FAS talks to the real card; here the card is a row with its PIN (hashed),
+    so that the keys can be tried end to end. Not CSAM's data: the simulator's.
+    """
+
+    class Kind(models.TextChoices):
+        EID = "eid", _("Carte eID belge ou carte électronique pour étrangers")
+        EIDAS = "eidas", _("Identité électronique européenne (eIDAS)")
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("personne"), on_delete=models.CASCADE, related_name="cards"
+    )
+    kind = models.CharField(_("type"), max_length=5, choices=Kind)
+    country = models.CharField(_("pays"), max_length=2, default="BE")
+    pin = models.CharField(_("code PIN (haché)"), max_length=128)
+
+    class Meta:
+        verbose_name = _("carte simulée")
+        verbose_name_plural = _("cartes simulées")
+        constraints = [
+            models.UniqueConstraint(fields=["person", "kind"], name="simulatedcard_one_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.country} – {self.person}"
+
+
+class SecurityCode(models.Model):
+    """A 6-digit code sent by e-mail, to log in or to verify an address.
+
+    Valid 10 minutes, used once, at most three wrong tries; only its HMAC is stored.
+    """
+
+    class Purpose(models.TextChoices):
+        LOGIN = "login", _("connexion")
+        VERIFY_EMAIL = "verify_email", _("vérification de l'adresse e-mail")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("compte"), on_delete=models.CASCADE, related_name="security_codes"
+    )
+    purpose = models.CharField(_("usage"), max_length=12, choices=Purpose)
+    email = models.EmailField(_("envoyé à"))
+    digest = models.CharField(_("empreinte"), max_length=64)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expire le"))
+    used_at = models.DateTimeField(_("utilisé le"), null=True, blank=True)
+    failures = models.PositiveSmallIntegerField(_("essais erronés"), default=0)
+
+    class Meta:
+        verbose_name = _("code de sécurité")
+        verbose_name_plural = _("codes de sécurité")
+        indexes = [
+            models.Index(fields=["user", "purpose", "created_at"], name="securitycode_latest")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} – {self.user} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -1,15 +1,22 @@
 """State changes of persons and accounts: each in a transaction, with its audit record."""
 
+import secrets
+from datetime import timedelta
 from pathlib import Path
 
+import pyotp
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from csam_portal import audit, backoffice
+from csam_portal import audit, backoffice, outbox
 from csam_portal.bulkload import FileReport, load
-from users.models import Language, User
+from users.models import Language, Person, SecurityCode, SimulatedCard, User
 from users.national_register import PERSON
 
 
@@ -59,3 +66,225 @@ def person_import(*, path: Path, actor: audit.Actor, progress: bool = False) -> 
     load(path, PERSON, report, progress=progress)
     audit.record(actor, "person_import", None, after={path.name: report.as_dict()})
     return report
+
+
+def account_for_person(*, person: Person) -> User:
+    """The person's account, created at their first login with a digital key."""
+    account = User.objects.filter(person=person).first()
+    if account is not None:
+        return account
+    with transaction.atomic():
+        account = User(person=person, language=person.language)
+        account.set_unusable_password()
+        account.full_clean()
+        account.save()
+        audit.record(audit.Actor.system("digital_keys"), "user_create", account, after=account)
+    return account
+
+
+@transaction.atomic
+def account_create(
+    *, person: Person, username: str, password_hash: str, email: str, actor: audit.Actor
+) -> User:
+    """Give `person` an account with a username and a password (given hashed: see
+    `password_hash_for`) — the demo's accounts, later flow 4's.
+
+    Raises ValidationError if the person already has an account, or the username is taken.
+    """
+    if User.objects.filter(person=person).exists():
+        raise ValidationError(_("Cette personne a déjà un compte."), code="has_account")
+    if User.objects.filter(username=username).exists():
+        raise ValidationError(_("Ce nom d'utilisateur est déjà pris."), code="username_taken")
+    account = User(person=person, username=username, email=email, language=person.language)
+    account.password = password_hash
+    account.full_clean()
+    account.save()
+    audit.record(actor, "user_create", account, after=account)
+    return account
+
+
+def password_hash_for(password: str, *, user: User | None = None) -> str:
+    """Check `password` against the password rules (ValidationError) and hash it."""
+    validate_password(password, user=user)
+    return make_password(password)
+
+
+def pin_digest(person: Person, pin: str) -> str:
+    """A card PIN's keyed digest. Four digits need no slow hash: the lockout guards them."""
+    return salted_hmac(
+        "users.SimulatedCard", f"{person.niss}:{pin}", algorithm="sha256"
+    ).hexdigest()
+
+
+@transaction.atomic
+def simulated_card_issue(
+    *, person: Person, kind: str, pin: str, country: str = "BE", actor: audit.Actor
+) -> SimulatedCard:
+    """Give `person` a simulated card (the simulator's data); its PIN is stored as a digest."""
+    card, _created = SimulatedCard.objects.update_or_create(
+        person=person, kind=kind, defaults={"country": country, "pin": pin_digest(person, pin)}
+    )
+    audit.record(actor, "simulated_card_issue", card, after={"kind": kind, "country": country})
+    return card
+
+
+def _digest(code_id: int, code: str) -> str:
+    return salted_hmac("users.SecurityCode", f"{code_id}:{code}", algorithm="sha256").hexdigest()
+
+
+@transaction.atomic
+def security_code_send(*, user: User, purpose: str, email: str, actor: audit.Actor) -> SecurityCode:
+    """Send a new 6-digit code to `email`; earlier unused codes of that purpose stop working.
+
+    Raises ValidationError if SECURITY_CODES_PER_HOUR codes were already sent for the purpose.
+    """
+    now = timezone.now()
+    recent = SecurityCode.objects.filter(
+        user=user, purpose=purpose, created_at__gte=now - timedelta(hours=1)
+    )
+    if recent.count() >= settings.SECURITY_CODES_PER_HOUR:
+        raise ValidationError(
+            _("Trop de codes ont été demandés. Réessayez dans une heure."), code="too_many_codes"
+        )
+    SecurityCode.objects.filter(user=user, purpose=purpose, used_at=None).update(used_at=now)
+    code = f"{secrets.randbelow(10**6):06d}"
+    security_code = SecurityCode(
+        user=user,
+        purpose=purpose,
+        email=email,
+        digest="",
+        expires_at=now + timedelta(seconds=settings.SECURITY_CODE_SECONDS),
+    )
+    security_code.save()
+    security_code.digest = _digest(security_code.pk, code)
+    security_code.full_clean()
+    security_code.save(update_fields=["digest"])
+    outbox.enqueue(
+        "users/security_code",
+        to=email,
+        language=user.language,
+        sensitive=True,
+        code=code,
+        purpose=purpose,
+        minutes=settings.SECURITY_CODE_SECONDS // 60,
+    )
+    audit.record(
+        actor, "security_code_send", security_code, after={"purpose": purpose, "email": email}
+    )
+    return security_code
+
+
+@transaction.atomic
+def security_code_use(*, user: User, purpose: str, code: str) -> bool:
+    """True, once, for the latest code of `purpose` if it is right and not expired.
+
+    A wrong code counts; after three the code stops working and a new one must be asked.
+    """
+    security_code = (
+        SecurityCode.objects.select_for_update()
+        .filter(user=user, purpose=purpose, used_at=None, expires_at__gt=timezone.now())
+        .order_by("-created_at")
+        .first()
+    )
+    if security_code is None:
+        return False
+    if not constant_time_compare(security_code.digest, _digest(security_code.pk, code)):
+        security_code.failures += 1
+        if security_code.failures >= 3:
+            security_code.used_at = timezone.now()
+        security_code.save(update_fields=["failures", "used_at"])
+        return False
+    security_code.used_at = timezone.now()
+    security_code.save(update_fields=["used_at"])
+    return True
+
+
+@transaction.atomic
+def totp_code_use(*, user: User, code: str, secret: str | None = None) -> bool:
+    """True if `code` is the mobile application's current code, never twice the same one."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    totp = pyotp.TOTP(secret or user.totp_secret)
+    now = timezone.now()
+    for offset in (0, -1, 1):  # the code of now, or of the step just before or after
+        step = totp.timecode(now) + offset
+        if constant_time_compare(totp.generate_otp(step), code):
+            if user.totp_last_step is not None and step <= user.totp_last_step:
+                return False
+            user.totp_last_step = step
+            user.save(update_fields=["totp_last_step"])
+            return True
+    return False
+
+
+@transaction.atomic
+def email_key_activate(
+    *, user: User, username: str, password_hash: str, email: str, code: str, actor: audit.Actor
+) -> User:
+    """Activate the «Code de sécurité par e-mail» key once the address is verified by `code`.
+
+    Raises ValidationError if the code is wrong, expired or used, or the username was taken
+    meanwhile; nothing changes then.
+    """
+    if not security_code_use(user=user, purpose=SecurityCode.Purpose.VERIFY_EMAIL, code=code):
+        raise ValidationError(
+            _("Ce code n'est pas valable : il est erroné, expiré ou déjà utilisé."),
+            code="invalid_code",
+        )
+    before = audit.snapshot(user)
+    _set_credentials(user, username=username, password_hash=password_hash)
+    now = timezone.now()
+    user.email = email
+    user.email_verified_at = now
+    user.email_key_activated_at = now
+    user.full_clean()
+    user.save()
+    audit.record(actor, "email_key_activate", user, before=before, after=user)
+    return user
+
+
+@transaction.atomic
+def totp_key_activate(
+    *, user: User, username: str, password_hash: str, secret: str, code: str, actor: audit.Actor
+) -> User:
+    """Activate the mobile-application key once it shows the right code for `secret`.
+
+    Raises ValidationError if the code is not the application's current one.
+    """
+    if not totp_code_use(user=user, code=code, secret=secret):
+        raise ValidationError(
+            _("Ce code ne correspond pas : vérifiez l'heure de votre téléphone et réessayez."),
+            code="invalid_code",
+        )
+    user.refresh_from_db()
+    before = audit.snapshot(user)
+    _set_credentials(user, username=username, password_hash=password_hash)
+    user.totp_secret = secret
+    user.totp_key_activated_at = timezone.now()
+    user.full_clean()
+    user.save()
+    audit.record(actor, "totp_key_activate", user, before=before, after=user)
+    return user
+
+
+@transaction.atomic
+def key_deactivate(*, user: User, key: str, actor: audit.Actor) -> User:
+    """Stop a security-code key ("email_code" or "totp"); it can be activated again later."""
+    before = audit.snapshot(user)
+    if key == "email_code":
+        user.email_key_activated_at = None
+    elif key == "totp":
+        user.totp_secret = ""
+        user.totp_key_activated_at = None
+        user.totp_last_step = None
+    else:
+        raise ValidationError(_("Cette clé ne peut pas être désactivée."), code="invalid_key")
+    user.save()
+    audit.record(actor, f"{key}_key_deactivate", user, before=before, after=user)
+    return user
+
+
+def _set_credentials(user: User, *, username: str, password_hash: str) -> None:
+    if User.objects.filter(username=username).exclude(pk=user.pk).exists():
+        raise ValidationError(_("Ce nom d'utilisateur est déjà pris."), code="username_taken")
+    user.username = username
+    user.password = password_hash

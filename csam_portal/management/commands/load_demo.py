@@ -1,32 +1,99 @@
+import csv
 import json
+import re
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from csam_portal.audit import Actor
+from csam_portal.bulkload import MalformedFile
+from enterprises import services as enterprise_services
+from enterprises.models import Enterprise
 from users import services as user_services
-from users.models import User
+from users.models import Person, SimulatedCard, User
 
-DEMO_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
+DEMO_DIR = Path(__file__).resolve().parents[3] / "enterprises" / "fixtures" / "demo"
+IDENTITY = re.compile(r"^\| (?P<key>[a-z]+) \| (?P<niss>\d{11}) \|")
+# The demo's one European identity: Elena Rossi (BIS number, no Belgian eID) has an Italian one.
+EIDAS_CARDS = {"85413011092": "IT"}
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo (csam_portal/fixtures/demo, a copy of ../shared/data/demo): the back-office "
-        "account. Idempotent: what already exists is left as it is."
+        "Load the demo (enterprises/fixtures/demo, a copy of ../shared/data/demo): the registers, "
+        "the back-office account, an account (username = the key of IDENTITIES.md) and the "
+        "simulated cards of each demo person. Idempotent: what exists is left as it is."
     )
 
     def handle(self, *args, **options):
         portal = json.loads((DEMO_DIR / "portal.json").read_text(encoding="utf-8"))
         actor = Actor.system("load_demo")
-        created = []
+        done = []
+        try:
+            if not Enterprise.objects.exists():
+                enterprise_services.registry_import_kbo(directory=DEMO_DIR / "kbo", actor=actor)
+                enterprise_services.registry_import_functions(
+                    path=DEMO_DIR / "functions.csv", actor=actor
+                )
+                user_services.person_import(path=DEMO_DIR / "persons.csv", actor=actor)
+                done.append("registers")
+        except MalformedFile as error:
+            raise CommandError(str(error)) from error
 
         back_office = portal["back_office"]
         if not User.objects.filter(username=back_office["username"]).exists():
             user_services.backoffice_user_create(
                 username=back_office["username"], password=back_office["password"], actor=actor
             )
-            created.append("back-office account")
+            done.append("back-office account")
 
-        summary = ", ".join(created) if created else "nothing new"
+        cards = self._cards(portal["eid_pin_for_demo_cards"], actor)
+        if cards:
+            done.append(f"{cards} simulated cards")
+        accounts = self._accounts(portal["password_for_demo_accounts"], actor)
+        if accounts:
+            done.append(f"{accounts} demo accounts")
+
+        summary = ", ".join(done) if done else "nothing new"
         self.stdout.write(f"Demo loaded: {summary}.")
+
+    def _cards(self, pin: str, actor: Actor) -> int:
+        issued = 0
+        with (DEMO_DIR / "persons.csv").open(newline="", encoding="utf-8") as file:
+            with_eid = [row["NISS"] for row in csv.DictReader(file) if row["HasEid"] == "1"]
+        for person in Person.objects.filter(niss__in=with_eid).exclude(cards__kind="eid"):
+            user_services.simulated_card_issue(
+                person=person, kind=SimulatedCard.Kind.EID, pin=pin, actor=actor
+            )
+            issued += 1
+        for niss, country in EIDAS_CARDS.items():
+            person = Person.objects.get(niss=niss)
+            if not person.cards.filter(kind=SimulatedCard.Kind.EIDAS).exists():
+                user_services.simulated_card_issue(
+                    person=person,
+                    kind=SimulatedCard.Kind.EIDAS,
+                    pin=pin,
+                    country=country,
+                    actor=actor,
+                )
+                issued += 1
+        return issued
+
+    def _accounts(self, password: str, actor: Actor) -> int:
+        created = 0
+        password_hash = None  # one slow hash for all: the demo gives everyone the same password
+        identities = (DEMO_DIR / "IDENTITIES.md").read_text(encoding="utf-8").splitlines()
+        for match in filter(None, (IDENTITY.match(line) for line in identities)):
+            person = Person.objects.get(niss=match["niss"])
+            if User.objects.filter(person=person).exists():
+                continue
+            password_hash = password_hash or user_services.password_hash_for(password)
+            user_services.account_create(
+                person=person,
+                username=match["key"],
+                password_hash=password_hash,
+                email=f"{match['key']}@demo.example",
+                actor=actor,
+            )
+            created += 1
+        return created

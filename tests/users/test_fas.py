@@ -1,0 +1,119 @@
+"""CSAM's FAS over OpenID Connect replaces the simulators by configuration: tested against a
+fake provider (a real HTTP server in this process, signing its ID tokens with HS256)."""
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+import jwt
+import pytest
+from django.urls import reverse
+
+from tests.factories import PersonFactory
+from users.models import User
+
+pytestmark = pytest.mark.django_db
+
+CLIENT_ID, CLIENT_SECRET = "csam-portal", "fas-test-secret-of-thirty-two-bytes!"
+
+
+class FakeProvider:
+    """Token and userinfo endpoints of an OpenID provider that vouches for `niss`."""
+
+    def __init__(self):
+        self.niss = ""
+        self.nonce = ""
+        provider = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (http.server's name)
+                length = int(self.headers["Content-Length"])
+                form = parse_qs(self.rfile.read(length).decode())
+                assert form["client_id"] == [CLIENT_ID]
+                claims = {
+                    "iss": provider.url,
+                    "aud": CLIENT_ID,
+                    "sub": f"fas-{provider.niss}",
+                    "nonce": provider.nonce,
+                    "iat": int(time.time()),
+                    "exp": int(time.time()) + 300,
+                }
+                token = jwt.encode(claims, CLIENT_SECRET, algorithm="HS256")
+                self._json({"id_token": token, "access_token": "access", "token_type": "Bearer"})
+
+            def do_GET(self):  # noqa: N802
+                self._json({"sub": f"fas-{provider.niss}", "egovNRN": provider.niss})
+
+            def _json(self, body):
+                data = json.dumps(body).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def fas(settings):
+    provider = FakeProvider()
+    settings.DIGITAL_KEYS_PROVIDER = "oidc"
+    settings.AUTHENTICATION_BACKENDS = [
+        "axes.backends.AxesStandaloneBackend",
+        "users.backends.FasBackend",
+    ]
+    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
+    settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
+    settings.OIDC_RP_SIGN_ALGO = "HS256"
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = f"{provider.url}/authorize"
+    settings.OIDC_OP_TOKEN_ENDPOINT = f"{provider.url}/token"
+    settings.OIDC_OP_USER_ENDPOINT = f"{provider.url}/userinfo"
+    yield provider
+    provider.close()
+
+
+def _log_in_through_fas(client, fas, niss):
+    to_fas = client.get(reverse("users:login") + "?next=/about/", follow=True)
+    authorize = urlparse(to_fas.redirect_chain[-1][0])
+    query = parse_qs(authorize.query)
+    assert f"{authorize.scheme}://{authorize.netloc}{authorize.path}" == f"{fas.url}/authorize"
+    fas.niss, fas.nonce = niss, query["nonce"][0]
+    return client.get(
+        reverse("oidc_authentication_callback"), {"code": "c0de", "state": query["state"][0]}
+    )
+
+
+def test_the_identity_providers_niss_logs_the_person_in(client, fas):
+    person = PersonFactory()
+
+    response = _log_in_through_fas(client, fas, person.niss)
+
+    assert response.status_code == 302
+    assert response.url == "/about/"
+    account = User.objects.get(person=person)
+    assert client.get("/about/").wsgi_request.user == account
+
+
+def test_a_niss_unknown_to_the_national_register_is_refused(client, fas):
+    response = _log_in_through_fas(client, fas, "75070210306")
+
+    assert response.status_code == 302
+    assert client.get("/about/").wsgi_request.user.is_anonymous
+    assert User.objects.count() == 0
+
+
+def test_without_the_provider_configured_its_endpoints_do_not_exist(client):
+    assert client.get(reverse("oidc_authentication_init")).status_code == 404
+    assert client.get(reverse("oidc_authentication_callback")).status_code == 404

@@ -1,0 +1,408 @@
+"""Every digital key: success and each refusal, the lockout, the e-mail code's expiry and single
+use, the mobile-application key, «Mes clés numériques»."""
+
+import datetime
+import re
+from html import unescape
+
+import pyotp
+import pytest
+from axes.models import AccessAttempt
+from django.urls import reverse
+from django.utils import timezone
+
+from csam_portal.models import AuditRecord, OutboundEmail
+from tests.factories import PASSWORD, PersonFactory, SimulatedCardFactory, UserFactory, make_bis
+from users.models import SecurityCode, SimulatedCard, User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def marie():
+    """A person with an eID card (PIN 1234) and an account with a password."""
+    card = SimulatedCardFactory(person__first_name="Marie", person__last_name="Dubois")
+    return UserFactory(person=card.person, username="marie", email="marie@example.be")
+
+
+@pytest.fixture
+def ahmed():
+    """A person of the BIS register, without eID."""
+    return PersonFactory(
+        niss=make_bis(datetime.date(1968, 5, 9), 107), first_name="Ahmed", has_eid=False
+    )
+
+
+def _page(response) -> str:
+    return unescape(response.content.decode())
+
+
+def _eid(client, person, pin="1234", next_url=None):
+    url = reverse("users:login_eid") + (f"?next={next_url}" if next_url else "")
+    return client.post(url, {"niss": person.niss, "pin": pin})
+
+
+def _logged_in(client) -> User | None:
+    response = client.get(reverse("home"))
+    user = response.wsgi_request.user
+    return user if user.is_authenticated else None
+
+
+def test_login_page_lists_the_keys_in_seed_003s_groups(client):
+    page = _page(client.get(reverse("users:login")))
+
+    for label in [
+        "S'identifier à l'administration en ligne",
+        "Clé(s) numérique(s) avec l'eID ou identité numérique",
+        "IDENTIFICATION avec un lecteur de cartes eID",
+        "itsme",
+        "Créer votre compte itsme",
+        "Clé(s) numérique(s) avec code de sécurité et nom d'utilisateur + mot de passe",
+        "IDENTIFICATION avec un code de sécurité envoyé par e-mail",
+        "IDENTIFICATION avec un code de sécurité via une application mobile",
+        "Authentification européenne",
+        "IDENTIFICATION avec une identification électronique reconnue au plan européen",
+        "IDENTIFICATION avec un nom d'utilisateur + mot de passe",
+    ]:
+        assert label in page, label
+
+
+def test_eid_logs_in_greets_by_name_and_returns_where_the_person_was_going(client, marie):
+    response = _eid(client, marie.person, next_url="/about/")
+
+    assert response.status_code == 302
+    assert response.url == "/about/"
+    assert _logged_in(client) == marie
+    page = _page(client.get("/about/"))
+    assert "Bienvenue, Marie Dubois" in page
+    assert "Se déconnecter" in page
+
+
+def test_a_protected_page_sends_an_anonymous_visitor_to_the_login_and_back(client, marie):
+    response = client.get(reverse("users:digital_keys"))
+
+    assert response.status_code == 302
+    assert response.url == reverse("users:login") + "?next=" + reverse("users:digital_keys")
+    client.get(response.url)  # the login page remembers where to go
+    assert _eid(client, marie.person).url == reverse("users:digital_keys")
+
+
+def test_first_eid_login_creates_the_persons_account(client):
+    card = SimulatedCardFactory()
+
+    _eid(client, card.person)
+
+    account = User.objects.get(person=card.person)
+    assert _logged_in(client) == account
+    assert account.has_usable_password() is False
+    assert AuditRecord.objects.filter(action="user_create", object_id=str(account.pk)).exists()
+
+
+@pytest.mark.parametrize(
+    ("niss", "message"),
+    [
+        ("80031510283", "Ce numéro de registre national n'est pas valable (11 chiffres)."),
+        ("75070210306", "Ce numéro de registre national est inconnu du registre national."),
+    ],
+)
+def test_eid_refuses_a_wrong_or_unknown_number_with_a_clear_message(client, niss, message):
+    response = client.post(reverse("users:login_eid"), {"niss": niss, "pin": "1234"})
+
+    assert response.status_code == 200
+    assert message in _page(response)
+    assert _logged_in(client) is None
+    assert User.objects.count() == 0
+
+
+@pytest.mark.parametrize("key", ["users:login_eid", "users:login_itsme"])
+def test_a_person_without_eid_cannot_use_eid_or_itsme(client, ahmed, key):
+    response = client.post(reverse(key), {"niss": ahmed.niss, "pin": "1234"})
+
+    assert "Aucune carte eID n'est connue pour ce numéro." in _page(response)
+    assert _logged_in(client) is None
+    assert client.session.get("login_pending") is None
+
+
+def test_a_wrong_pin_is_refused_and_nothing_changes(client, marie):
+    response = _eid(client, marie.person, pin="9999")
+
+    assert "Code PIN incorrect." in _page(response)
+    assert _logged_in(client) is None
+    assert AuditRecord.objects.count() == 0
+
+
+def test_three_wrong_pins_lock_the_key_for_that_person_only_for_15_minutes(client, marie):
+    for _ in range(3):
+        _eid(client, marie.person, pin="9999", next_url=None)
+
+    locked = _eid(client, marie.person, pin="1234")
+
+    assert locked.status_code == 429
+    assert "cette clé numérique est bloquée pour vous pendant 15 minutes" in _page(locked)
+    assert _logged_in(client) is None
+    other = SimulatedCardFactory()
+    assert _eid(client, other.person).status_code == 302  # same IP, another person: not locked
+    client.post(reverse("logout"))
+    AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=16))
+    assert _eid(client, marie.person).status_code == 302  # 15 minutes later
+    assert _logged_in(client) == marie
+
+
+def test_the_lockout_is_per_key_a_password_still_works(client, marie):
+    for _ in range(3):
+        _eid(client, marie.person, pin="9999")
+
+    response = client.post(
+        reverse("users:login_password"), {"username": "marie", "password": PASSWORD}
+    )
+
+    assert response.status_code == 302
+
+
+def test_itsme_asks_the_phone_then_logs_in_on_confirmation(client, marie):
+    response = client.post(reverse("users:login_itsme"), {"niss": marie.person.niss})
+
+    assert response.url == reverse("users:login_itsme_confirm")
+    page = _page(client.get(response.url))
+    challenge = client.session["login_pending"]["challenge"]
+    assert challenge in page
+    assert "Confirmez dans l'application itsme" in page
+    final = client.post(reverse("users:login_itsme_confirm"), {"decision": "confirm"})
+    assert final.status_code == 302
+    assert _logged_in(client) == marie
+    assert client.session["digital_key"] == "itsme"
+
+
+def test_refusing_in_itsme_does_not_log_in(client, marie):
+    client.post(reverse("users:login_itsme"), {"niss": marie.person.niss})
+
+    response = client.post(
+        reverse("users:login_itsme_confirm"), {"decision": "refuse"}, follow=True
+    )
+
+    assert "La demande a été refusée dans l'application itsme" in _page(response)
+    assert _logged_in(client) is None
+
+
+def test_itsme_confirmation_cannot_be_reached_without_its_first_step(client):
+    assert client.post(reverse("users:login_itsme_confirm"), {"decision": "confirm"}).url == (
+        reverse("users:login_itsme")
+    )
+
+
+def test_european_identity_logs_in_from_its_country_only(client, ahmed):
+    SimulatedCardFactory(person=ahmed, kind=SimulatedCard.Kind.EIDAS, country="IT")
+    url = reverse("users:login_eidas")
+
+    wrong_country = client.post(url, {"country": "FR", "niss": ahmed.niss, "pin": "1234"})
+    wrong_pin = client.post(url, {"country": "IT", "niss": ahmed.niss, "pin": "0000"})
+    right = client.post(url, {"country": "IT", "niss": ahmed.niss, "pin": "1234"})
+
+    assert "Code PIN incorrect." in _page(wrong_country)
+    assert "Code PIN incorrect." in _page(wrong_pin)
+    assert right.status_code == 302
+    assert _logged_in(client).person == ahmed
+
+
+def test_european_key_needs_a_linked_identity(client, marie):
+    response = client.post(
+        reverse("users:login_eidas"), {"country": "IT", "niss": marie.person.niss, "pin": "1234"}
+    )
+
+    assert "Aucune identité électronique européenne n'est liée à ce numéro." in _page(response)
+
+
+def test_username_and_password_key(client, marie):
+    wrong = client.post(reverse("users:login_password"), {"username": "marie", "password": "x"})
+    right = client.post(
+        reverse("users:login_password"), {"username": "marie", "password": PASSWORD}
+    )
+
+    assert "Nom d'utilisateur ou mot de passe incorrect." in _page(wrong)
+    assert right.status_code == 302
+    assert _logged_in(client) == marie
+
+
+def test_email_key_login_page_explains_how_to_activate_it(client, marie):
+    page = _page(client.get(reverse("users:login_email_code")))
+
+    assert 'Vous n\'avez pas encore activé la clé numérique "Code de sécurité par e-mail" ?' in page
+    assert "S'identifier avec le lecteur de cartes eID" in page
+    assert reverse("users:login_eid") + "?next=" + reverse("users:email_key") in page
+
+
+def test_email_key_not_activated_is_said_after_the_password(client, marie):
+    response = client.post(
+        reverse("users:login_email_code"), {"username": "marie", "password": PASSWORD}
+    )
+
+    assert response.status_code == 200
+    assert "border-warning" in response.content.decode()
+    assert OutboundEmail.objects.count() == 0
+    assert _logged_in(client) is None
+
+
+def _activate_email_key(client, user, email="marie.dubois@example.be"):
+    _eid(client, user.person)
+    client.post(
+        reverse("users:email_key"),
+        {"username": user.username, "password1": PASSWORD, "password2": PASSWORD, "email": email},
+    )
+    code = _last_code()
+    response = client.post(reverse("users:email_key_verify"), {"code": code})
+    client.post(reverse("logout"))
+    return response
+
+
+def _last_code() -> str:
+    return re.search(r"\b(\d{6})\b", OutboundEmail.objects.latest("pk").body_text).group(1)
+
+
+def test_activating_the_email_key_verifies_the_address_by_a_code(client, marie):
+    response = _activate_email_key(client, marie)
+
+    assert response.url == reverse("users:digital_keys")
+    marie.refresh_from_db()
+    assert marie.email == "marie.dubois@example.be"
+    assert marie.email_key_activated_at is not None
+    email = OutboundEmail.objects.get(template="users/security_code")
+    assert (email.recipient, email.sensitive) == ("marie.dubois@example.be", True)
+    assert AuditRecord.objects.filter(action="email_key_activate").count() == 1
+
+
+def test_login_with_the_email_code_then_the_code_is_spent(client, marie):
+    _activate_email_key(client, marie)
+
+    step = client.post(
+        reverse("users:login_email_code"), {"username": "marie", "password": PASSWORD}
+    )
+    code = _last_code()
+    done = client.post(reverse("users:login_email_code_code"), {"code": code})
+
+    assert step.url == reverse("users:login_email_code_code")
+    assert done.status_code == 302
+    assert _logged_in(client) == marie
+    client.post(reverse("logout"))
+    client.post(reverse("users:login_email_code"), {"username": "marie", "password": PASSWORD})
+    reused = client.post(reverse("users:login_email_code_code"), {"code": code})
+    assert "Ce code n'est pas valable" in _page(reused)
+    assert _logged_in(client) is None
+
+
+def test_an_email_code_expires_after_10_minutes(client, marie):
+    _activate_email_key(client, marie)
+    client.post(reverse("users:login_email_code"), {"username": "marie", "password": PASSWORD})
+    SecurityCode.objects.filter(purpose="login").update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+
+    response = client.post(reverse("users:login_email_code_code"), {"code": _last_code()})
+
+    assert "Ce code n'est pas valable : il est erroné, expiré ou déjà utilisé." in _page(response)
+    assert _logged_in(client) is None
+
+
+def test_three_wrong_email_codes_lock_the_key(client, marie):
+    _activate_email_key(client, marie)
+    client.post(reverse("users:login_email_code"), {"username": "marie", "password": PASSWORD})
+    code = _last_code()
+    wrong = f"{(int(code) + 1) % 10**6:06d}"
+    for _ in range(3):
+        client.post(reverse("users:login_email_code_code"), {"code": wrong})
+
+    response = client.post(reverse("users:login_email_code_code"), {"code": code})
+
+    assert response.status_code == 429
+    assert _logged_in(client) is None
+
+
+def test_the_mobile_application_key_is_activated_then_logs_in_once_per_code(client, marie):
+    _eid(client, marie.person)
+    client.get(reverse("users:totp_key"))
+    secret = client.session["key_activation"]["secret"]
+    totp = pyotp.TOTP(secret)
+    activated = client.post(
+        reverse("users:totp_key"),
+        {"username": "marie", "password1": PASSWORD, "password2": PASSWORD, "code": totp.now()},
+    )
+    client.post(reverse("logout"))
+
+    client.post(reverse("users:login_totp"), {"username": "marie", "password": PASSWORD})
+    reused = client.post(reverse("users:login_totp_code"), {"code": totp.now()})
+
+    assert activated.url == reverse("users:digital_keys")
+    assert "Ce code n'est pas valable" in _page(reused)  # the activation used this code
+    marie.refresh_from_db()
+    next_code = totp.at(timezone.now() + datetime.timedelta(seconds=30))
+    assert client.post(reverse("users:login_totp_code"), {"code": next_code}).status_code == 302
+    assert _logged_in(client) == marie
+
+
+def test_keys_are_activated_only_after_a_card_login(client, marie):
+    client.post(reverse("users:login_password"), {"username": "marie", "password": PASSWORD})
+
+    response = client.get(reverse("users:email_key"))
+
+    assert response.status_code == 403
+    assert "identifiez-vous d'abord avec votre carte eID ou avec itsme" in _page(response)
+    page = _page(client.get(reverse("users:digital_keys")))
+    assert "Pour activer une clé numérique, identifiez-vous d'abord" in page
+
+
+def test_digital_keys_page_shows_each_keys_state(client, marie):
+    _activate_email_key(client, marie)
+    _eid(client, marie.person)
+
+    page = _page(client.get(reverse("users:digital_keys")))
+
+    assert "Mes clés numériques" in page
+    assert "Activée : les codes sont envoyés à marie.dubois@example.be" in page
+    assert "Disponible : vous avez une carte eID" in page
+    assert "Votre nom d'utilisateur : marie" in page
+
+
+def test_a_key_can_be_deactivated(client, marie):
+    _activate_email_key(client, marie)
+    _eid(client, marie.person)
+
+    client.post(reverse("users:key_deactivate", args=["email_code"]))
+
+    marie.refresh_from_db()
+    assert marie.email_key_activated_at is None
+    assert AuditRecord.objects.filter(action="email_code_key_deactivate").exists()
+
+
+def test_a_taken_username_is_refused_at_activation(client, marie):
+    UserFactory(username="taken")
+    _eid(client, marie.person)
+
+    response = client.post(
+        reverse("users:email_key"),
+        {"username": "taken", "password1": PASSWORD, "password2": PASSWORD, "email": "m@e.be"},
+    )
+
+    assert "Ce nom d'utilisateur est déjà pris." in _page(response)
+    assert OutboundEmail.objects.count() == 0
+
+
+def test_the_login_never_sends_to_another_site(client, marie):
+    client.get(reverse("users:login") + "?next=https://evil.example/")
+
+    assert _eid(client, marie.person).url == reverse("home")
+
+
+def test_sent_security_codes_are_erased_from_the_outbox(client, marie, mailoutbox):
+    from csam_portal import outbox
+
+    _eid(client, marie.person)
+    client.post(
+        reverse("users:email_key"),
+        {"username": "marie", "password1": PASSWORD, "password2": PASSWORD, "email": "m@e.be"},
+    )
+    email = OutboundEmail.objects.get()
+    outbox.deliver(email.pk)
+
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENT
+    assert re.search(r"\d{6}", mailoutbox[0].body)
+    assert not re.search(r"\d{6}", email.body_text + email.body_html)

@@ -1,0 +1,214 @@
+"""The forms of the digital keys: each cleans to the credentials its key's verifier takes."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_lazy as _
+from stdnum.be import ssn
+from stdnum.exceptions import ValidationError as StdnumError
+
+from users.models import Person, SimulatedCard, User
+
+# The member states whose notified eIDs the European key accepts, in their own languages.
+EU_COUNTRIES = [
+    ("AT", "Österreich"), ("BG", "България"), ("CY", "Κύπρος"), ("CZ", "Česko"),
+    ("DE", "Deutschland"), ("DK", "Danmark"), ("EE", "Eesti"), ("EL", "Ελλάδα"), ("ES", "España"),
+    ("FI", "Suomi"), ("FR", "France"), ("HR", "Hrvatska"), ("HU", "Magyarország"),
+    ("IE", "Éire / Ireland"), ("IT", "Italia"), ("LT", "Lietuva"), ("LU", "Lëtzebuerg"),
+    ("LV", "Latvija"), ("MT", "Malta"), ("NL", "Nederland"), ("PL", "Polska"), ("PT", "Portugal"),
+    ("RO", "România"), ("SE", "Sverige"), ("SI", "Slovenija"), ("SK", "Slovensko"),
+]  # fmt: skip
+
+
+class NissField(forms.CharField):
+    """A national register or BIS number as people type it (80.03.15-102.82): its 11 digits."""
+
+    default_error_messages = {
+        "invalid": _("Ce numéro de registre national n'est pas valable (11 chiffres)."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("label", _("Numéro de registre national"))
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value) -> str:
+        value = super().clean(value)
+        try:
+            return ssn.validate(value)
+        except StdnumError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class KeyForm(forms.Form):
+    """A step of a key: the button says what happens."""
+
+    submit_label = _("Se connecter")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class CardForm(KeyForm):
+    """NISS of a person whose simulated card of `card_kind` exists."""
+
+    card_kind = SimulatedCard.Kind.EID
+    niss = NissField()
+
+    def clean_niss(self) -> str:
+        niss = self.cleaned_data["niss"]
+        person = Person.objects.filter(niss=niss).first()
+        if person is None:
+            raise forms.ValidationError(
+                _("Ce numéro de registre national est inconnu du registre national."),
+                code="unknown_person",
+            )
+        cards = person.cards.filter(kind=self.card_kind)
+        if self.card_kind == SimulatedCard.Kind.EID and (not person.has_eid or not cards.exists()):
+            raise forms.ValidationError(
+                _(
+                    "Aucune carte eID n'est connue pour ce numéro. Sans carte eID ni itsme, "
+                    "identifiez-vous avec une autre clé numérique."
+                ),
+                code="no_card",
+            )
+        if self.card_kind == SimulatedCard.Kind.EIDAS and not cards.exists():
+            raise forms.ValidationError(
+                _("Aucune identité électronique européenne n'est liée à ce numéro."),
+                code="no_card",
+            )
+        return niss
+
+
+class EidForm(CardForm):
+    pin = forms.CharField(
+        label=_("Code PIN"),
+        min_length=4,
+        max_length=4,
+        widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_("Le code à 4 chiffres de votre carte d'identité."),
+    )
+
+
+class ItsmeForm(CardForm):
+    submit_label = _("Envoyer la demande à itsme")
+
+
+class EidasForm(CardForm):
+    card_kind = SimulatedCard.Kind.EIDAS
+    country = forms.ChoiceField(
+        label=_("Pays de votre identité électronique"), choices=EU_COUNTRIES
+    )
+    niss = NissField(
+        label=_("Numéro BIS ou de registre national"),
+        help_text=_("Le numéro belge auquel votre identité européenne est liée."),
+    )
+    pin = forms.CharField(
+        label=_("Code PIN"),
+        max_length=12,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+    )
+
+    field_order = ["country", "niss", "pin"]
+
+
+class PasswordForm(KeyForm):
+    username = forms.CharField(label=_("Nom d'utilisateur"), max_length=150)
+    password = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, submit_label=None, **kwargs):
+        if submit_label:
+            self.submit_label = submit_label
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs["autocomplete"] = "username"
+
+
+class CodeForm(KeyForm):
+    code = forms.RegexField(
+        label=_("Code de sécurité"),
+        regex=r"^\d{6}$",
+        error_messages={"invalid": _("Le code de sécurité compte 6 chiffres.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+    def __init__(self, *args, submit_label=None, **kwargs):
+        if submit_label:
+            self.submit_label = submit_label
+        super().__init__(*args, **kwargs)
+
+
+class CredentialsForm(KeyForm):
+    """Choose (or confirm) the username and a password of the security-code keys.
+
+    cleaned_data has `username` and `password_hash`, never the password itself.
+    """
+
+    username = forms.RegexField(
+        label=_("Nom d'utilisateur"),
+        regex=r"^[\w.@+-]{3,150}$",
+        error_messages={
+            "invalid": _("De 3 à 150 lettres, chiffres ou caractères . @ + - _ sans espace.")
+        },
+    )
+    password1 = forms.CharField(
+        label=_("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Mot de passe (confirmation)"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+        if user.username:
+            self.fields["username"].initial = user.username
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username=username).exclude(pk=self.user.pk).exists():
+            raise forms.ValidationError(_("Ce nom d'utilisateur est déjà pris."), code="taken")
+        return username
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        password = cleaned.pop("password1", None)
+        confirmation = cleaned.pop("password2", None)
+        if password and confirmation and password != confirmation:
+            self.add_error("password2", _("Les deux mots de passe ne sont pas identiques."))
+        elif password:
+            try:
+                validate_password(password, user=self.user)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+            else:
+                cleaned["password_hash"] = make_password(password)
+        return cleaned
+
+
+class EmailKeyForm(CredentialsForm):
+    submit_label = _("Envoyer le code de vérification")
+    email = forms.EmailField(
+        label=_("Adresse e-mail"),
+        help_text=_("Le code de sécurité vous sera envoyé à cette adresse à chaque connexion."),
+        error_messages={
+            "invalid": _("Saisissez une adresse e-mail valide, par exemple nom@entreprise.be.")
+        },
+    )
+
+
+class TotpKeyForm(CredentialsForm):
+    submit_label = _("Activer la clé")
+    code = CodeForm.base_fields["code"]

@@ -1,0 +1,150 @@
+"""The digital keys: one authentication interface, a faithful simulator behind each key.
+
+Every key ends in `django.contrib.auth.authenticate(request, method=<key>, **credentials)`,
+answered by `users.backends.DigitalKeyBackend`, which asks the key's verifier below. With
+DIGITAL_KEYS_PROVIDER=oidc, CSAM's FAS (OpenID Connect) replaces all of them: the login page
+sends to it and `users.backends.FasBackend` maps its NISS claim to the account.
+
+django-axes counts the failures of each key for each person (and IP address): three wrong PINs,
+passwords or codes lock that key for that person for AXES_COOLOFF_TIME.
+"""
+
+from __future__ import annotations
+
+import pyotp
+from django.db import models
+from django.shortcuts import render
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext_lazy as _
+
+from users import services
+from users.models import Person, SimulatedCard, User
+
+
+class Method(models.TextChoices):
+    EID = "eid", _("IDENTIFICATION avec un lecteur de cartes eID")
+    ITSME = "itsme", "itsme"
+    EMAIL_CODE = "email_code", _("IDENTIFICATION avec un code de sécurité envoyé par e-mail")
+    TOTP = "totp", _("IDENTIFICATION avec un code de sécurité via une application mobile")
+    EIDAS = (
+        "eidas",
+        _("IDENTIFICATION avec une identification électronique reconnue au plan européen"),
+    )
+    PASSWORD = "password", _("IDENTIFICATION avec un nom d'utilisateur + mot de passe")
+
+
+# The login page's groups, as seed 003 shows them (plus the portal's own password key).
+GROUPS = [
+    (_("Clé(s) numérique(s) avec l'eID ou identité numérique"), [Method.EID, Method.ITSME]),
+    (
+        _("Clé(s) numérique(s) avec code de sécurité et nom d'utilisateur + mot de passe"),
+        [Method.EMAIL_CODE, Method.TOTP, Method.PASSWORD],
+    ),
+    (_("Authentification européenne"), [Method.EIDAS]),
+]
+# Keys that prove who the person is by a card: only they may activate the other keys (seed 003).
+CARD_METHODS = {Method.EID, Method.ITSME}
+
+
+def _pin_matches(card: SimulatedCard, pin: str) -> bool:
+    return constant_time_compare(card.pin, services.pin_digest(card.person, pin))
+
+
+def _person_with_card(niss: str, kind: str) -> tuple[Person, SimulatedCard] | None:
+    card = (
+        SimulatedCard.objects.select_related("person").filter(person__niss=niss, kind=kind).first()
+    )
+    if card is None or (kind == SimulatedCard.Kind.EID and not card.person.has_eid):
+        return None
+    return card.person, card
+
+
+def verify_eid(*, niss: str, pin: str, **_) -> User | None:
+    found = _person_with_card(niss, SimulatedCard.Kind.EID)
+    if found is None or not _pin_matches(found[1], pin):
+        return None
+    return services.account_for_person(person=found[0])
+
+
+def verify_itsme(*, niss: str, confirmed: bool, **_) -> User | None:
+    """itsme is activated with an eID: only a person with a card has it."""
+    found = _person_with_card(niss, SimulatedCard.Kind.EID)
+    if found is None or not confirmed:
+        return None
+    return services.account_for_person(person=found[0])
+
+
+def verify_eidas(*, niss: str, country: str, pin: str, **_) -> User | None:
+    card = (
+        SimulatedCard.objects.select_related("person")
+        .filter(person__niss=niss, kind=SimulatedCard.Kind.EIDAS, country=country)
+        .first()
+    )
+    if card is None or not _pin_matches(card, pin):
+        return None
+    return services.account_for_person(person=card.person)
+
+
+def _account(username: str) -> User | None:
+    return User.objects.filter(username=username, is_active=True).first()
+
+
+def verify_password(*, username: str, password: str, **_) -> User | None:
+    user = _account(username)
+    if user is None or not user.check_password(password):
+        return None
+    return user
+
+
+def verify_email_code(*, username: str, code: str, **_) -> User | None:
+    user = _account(username)
+    if user is None or user.email_key_activated_at is None:
+        return None
+    if not services.security_code_use(user=user, purpose="login", code=code):
+        return None
+    return user
+
+
+def verify_totp(*, username: str, code: str, **_) -> User | None:
+    user = _account(username)
+    if user is None or user.totp_key_activated_at is None:
+        return None
+    if not services.totp_code_use(user=user, code=code):
+        return None
+    return user
+
+
+# The first step of the two security-code keys checks the password; its failures count for the key.
+VERIFIERS = {
+    Method.EID: verify_eid,
+    Method.ITSME: verify_itsme,
+    Method.EIDAS: verify_eidas,
+    Method.PASSWORD: verify_password,
+    Method.EMAIL_CODE: verify_email_code,
+    Method.TOTP: verify_totp,
+    "email_code_password": verify_password,
+    "totp_password": verify_password,
+}
+AXES_KEY = {"email_code_password": Method.EMAIL_CODE, "totp_password": Method.TOTP}
+
+
+def axes_username(request, credentials: dict) -> str:
+    """The lockout counter of one key for one person: "eid:80031510282", "email_code:marie"."""
+    credentials = credentials or {}
+    method = credentials.get("method") or "admin"
+    method = AXES_KEY.get(method, method)
+    who = credentials.get("niss") or credentials.get("username") or ""
+    return f"{method}:{who}"
+
+
+def lockout_response(request, original_response, credentials):
+    """The key pages already say that the key is locked; any other login gets this page."""
+    if getattr(original_response, "lockout_explained", False):
+        return original_response
+    return render(request, "users/locked_out.html", status=429)
+
+
+def totp_uri(user: User) -> str:
+    return pyotp.TOTP(user.totp_secret).provisioning_uri(
+        name=user.username or user.niss or "", issuer_name="CSAM"
+    )

@@ -1,0 +1,432 @@
+"""The CSAM login «S'identifier à l'administration en ligne», each key's steps, and
+«Mes clés numériques». Views stay thin: forms clean, `authenticate()` decides, services write."""
+
+import base64
+import secrets
+
+import pyotp
+import segno
+from django.conf import settings
+from django.contrib import auth, messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
+
+from csam_portal.audit import Actor, client_ip
+from users import forms, keys, services
+from users.keys import Method
+from users.models import SecurityCode
+
+NEXT = "login_next"
+PENDING = "login_pending"
+ACTIVATION = "key_activation"
+
+
+def _remember_next(request: HttpRequest) -> None:
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        request.session[NEXT] = target
+
+
+def _finish(request: HttpRequest, user, method: str) -> HttpResponse:
+    """Log `user` in with `method` and go where they were going."""
+    target = request.session.pop(NEXT, None) or reverse(settings.LOGIN_REDIRECT_URL)
+    request.session.pop(PENDING, None)
+    auth.login(request, user)
+    request.session["digital_key"] = str(method)
+    return redirect(target)
+
+
+def _locked(request: HttpRequest) -> bool:
+    return bool(getattr(request, "axes_locked_out", False))
+
+
+def _render_key(request: HttpRequest, method: str, form, **context) -> HttpResponse:
+    locked = form.errors.get("__all__") and _locked(request)
+    response = render(
+        request,
+        "users/login_key.html",
+        {
+            "method": method,
+            "title": Method(method).label if method in Method.values else "",
+            "form": form,
+            **context,
+        },
+        status=429 if locked else 200,
+    )
+    response.lockout_explained = True  # users.keys.lockout_response keeps this page
+    return response
+
+
+WRONG_PIN = _lazy(
+    "Code PIN incorrect. Après trois essais erronés, la clé est bloquée "
+    "pendant %(minutes)s minutes."
+)
+
+
+def _activated(user, method: str) -> bool:
+    if method == Method.EMAIL_CODE:
+        return user.email_key_activated_at is not None
+    return user.totp_key_activated_at is not None
+
+
+def _refuse(request: HttpRequest, form, wrong: str) -> None:
+    """The form says why the key refused: a wrong secret, or the lockout after three."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    if _locked(request):
+        form.add_error(
+            None,
+            _(
+                "Trois essais erronés : cette clé numérique est bloquée pour vous pendant "
+                "%(minutes)s minutes. Réessayez plus tard ou choisissez une autre clé."
+            )
+            % {"minutes": minutes},
+        )
+    else:
+        form.add_error(None, str(wrong) % {"minutes": minutes})
+
+
+@never_cache
+@require_http_methods(["GET"])
+def login(request: HttpRequest) -> HttpResponse:
+    """«S'identifier à l'administration en ligne»: the keys in seed 003's groups."""
+    _remember_next(request)
+    if settings.DIGITAL_KEYS_PROVIDER == "oidc":
+        return redirect(
+            reverse("oidc_authentication_init") + "?next=" + request.session.get(NEXT, "/")
+        )
+    return render(request, "users/login.html", {"groups": keys.GROUPS})
+
+
+@never_cache
+@sensitive_post_parameters("pin")
+@require_http_methods(["GET", "POST"])
+def login_eid(request: HttpRequest) -> HttpResponse:
+    _remember_next(request)
+    form = forms.EidForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        user = auth.authenticate(request, method=Method.EID, **form.cleaned_data)
+        if user is not None:
+            return _finish(request, user, Method.EID)
+        _refuse(request, form, WRONG_PIN)
+    return _render_key(request, Method.EID, form)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_itsme(request: HttpRequest) -> HttpResponse:
+    _remember_next(request)
+    form = forms.ItsmeForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        request.session[PENDING] = {
+            "method": Method.ITSME.value,
+            "niss": form.cleaned_data["niss"],
+            "challenge": secrets.choice(["A", "C", "E", "H", "K", "M", "R", "T"])
+            + f"{secrets.randbelow(100):02d}",
+        }
+        return redirect("users:login_itsme_confirm")
+    return _render_key(request, Method.ITSME, form)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_itsme_confirm(request: HttpRequest) -> HttpResponse:
+    """The simulated phone: the person sees the same code and confirms, or refuses."""
+    pending = request.session.get(PENDING) or {}
+    if pending.get("method") != Method.ITSME:
+        return redirect("users:login_itsme")
+    if request.method == "POST":
+        confirmed = request.POST.get("decision") == "confirm"
+        user = auth.authenticate(
+            request, method=Method.ITSME, niss=pending["niss"], confirmed=confirmed
+        )
+        if user is not None:
+            return _finish(request, user, Method.ITSME)
+        request.session.pop(PENDING, None)
+        messages.error(
+            request,
+            _("La demande a été refusée dans l'application itsme : vous n'êtes pas connecté(e)."),
+        )
+        return redirect("users:login_itsme")
+    return render(request, "users/login_itsme_confirm.html", {"challenge": pending["challenge"]})
+
+
+@never_cache
+@sensitive_post_parameters("pin")
+@require_http_methods(["GET", "POST"])
+def login_eidas(request: HttpRequest) -> HttpResponse:
+    _remember_next(request)
+    form = forms.EidasForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        user = auth.authenticate(request, method=Method.EIDAS, **form.cleaned_data)
+        if user is not None:
+            return _finish(request, user, Method.EIDAS)
+        _refuse(request, form, WRONG_PIN)
+    return _render_key(request, Method.EIDAS, form)
+
+
+@never_cache
+@sensitive_post_parameters("password")
+@require_http_methods(["GET", "POST"])
+def login_password(request: HttpRequest) -> HttpResponse:
+    _remember_next(request)
+    form = forms.PasswordForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        user = auth.authenticate(request, method=Method.PASSWORD, **form.cleaned_data)
+        if user is not None:
+            return _finish(request, user, Method.PASSWORD)
+        _refuse(request, form, _("Nom d'utilisateur ou mot de passe incorrect."))
+    return _render_key(request, Method.PASSWORD, form)
+
+
+def _security_code_login(request: HttpRequest, method: str) -> HttpResponse:
+    """Step 1 of the two security-code keys: username and password, then the code."""
+    _remember_next(request)
+    first_step = f"{method}_password"
+    form = forms.PasswordForm(
+        request.POST if request.method == "POST" else None, submit_label=_("Suivant")
+    )
+    not_activated = False
+    if form.is_valid():
+        user = auth.authenticate(request, method=first_step, **form.cleaned_data)
+        if user is None:
+            _refuse(request, form, _("Nom d'utilisateur ou mot de passe incorrect."))
+        elif not _activated(user, method):
+            not_activated = True
+        else:
+            if method == Method.EMAIL_CODE:
+                try:
+                    services.security_code_send(
+                        user=user,
+                        purpose=SecurityCode.Purpose.LOGIN,
+                        email=user.email,
+                        actor=Actor(user=user, role="person", ip=client_ip(request)),
+                    )
+                except ValidationError as error:
+                    form.add_error(None, error)
+                    return _render_key(request, method, form)
+            request.session[PENDING] = {"method": method, "username": user.username}
+            return redirect(f"users:login_{method}_code")
+    return _render_key(request, method, form, not_activated=not_activated)
+
+
+@never_cache
+@sensitive_post_parameters("password")
+@require_http_methods(["GET", "POST"])
+def login_email_code(request: HttpRequest) -> HttpResponse:
+    return _security_code_login(request, Method.EMAIL_CODE)
+
+
+@never_cache
+@sensitive_post_parameters("password")
+@require_http_methods(["GET", "POST"])
+def login_totp(request: HttpRequest) -> HttpResponse:
+    return _security_code_login(request, Method.TOTP)
+
+
+def _security_code_verify(request: HttpRequest, method: str) -> HttpResponse:
+    pending = request.session.get(PENDING) or {}
+    if pending.get("method") != method:
+        return redirect(f"users:login_{method}")
+    form = forms.CodeForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        user = auth.authenticate(
+            request, method=method, username=pending["username"], code=form.cleaned_data["code"]
+        )
+        if user is not None:
+            return _finish(request, user, method)
+        _refuse(
+            request, form, _("Ce code n'est pas valable : il est erroné, expiré ou déjà utilisé.")
+        )
+    return _render_key(request, method, form, code_step=True)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_email_code_code(request: HttpRequest) -> HttpResponse:
+    return _security_code_verify(request, Method.EMAIL_CODE)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def login_totp_code(request: HttpRequest) -> HttpResponse:
+    return _security_code_verify(request, Method.TOTP)
+
+
+# --- «Mes clés numériques» -----------------------------------------------------------------
+
+
+def _opened_with_card(request: HttpRequest) -> bool:
+    return request.session.get("digital_key") in keys.CARD_METHODS
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return Actor.from_request(request, role="person")
+
+
+@login_required
+@require_http_methods(["GET"])
+def digital_keys(request: HttpRequest) -> HttpResponse:
+    """«Mes clés numériques»: the person's keys, which to activate, which are active."""
+    if settings.DIGITAL_KEYS_PROVIDER == "oidc":  # CSAM itself manages the keys then
+        return render(request, "users/digital_keys_fas.html")
+    user = request.user
+    person = user.person
+    cards = {card.kind: card for card in person.cards.all()} if person else {}
+    context = {
+        "account": user,
+        "session_key": Method(request.session["digital_key"]).label
+        if request.session.get("digital_key") in Method.values
+        else "",
+        "can_activate": _opened_with_card(request),
+        "has_eid": bool(person and person.has_eid and "eid" in cards),
+        "eidas_card": cards.get("eidas"),
+    }
+    return render(request, "users/digital_keys.html", context)
+
+
+def _card_required(request: HttpRequest) -> HttpResponse | None:
+    if _opened_with_card(request):
+        return None
+    eid_login = reverse("users:login_eid") + "?next=" + request.path
+    return render(request, "users/card_required.html", {"eid_login": eid_login}, status=403)
+
+
+@never_cache
+@login_required
+@sensitive_post_parameters("password1", "password2")
+@require_http_methods(["GET", "POST"])
+def email_key(request: HttpRequest) -> HttpResponse:
+    """Activate the e-mail key: a username, a password, and an address verified by a code."""
+    refusal = _card_required(request)
+    if refusal:
+        return refusal
+    form = forms.EmailKeyForm(request.POST if request.method == "POST" else None, user=request.user)
+    if form.is_valid():
+        try:
+            services.security_code_send(
+                user=request.user,
+                purpose=SecurityCode.Purpose.VERIFY_EMAIL,
+                email=form.cleaned_data["email"],
+                actor=_actor(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            request.session[ACTIVATION] = {"key": "email_code", **form.cleaned_data}
+            return redirect("users:email_key_verify")
+    return render(request, "users/email_key.html", {"form": form})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_key_verify(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(ACTIVATION) or {}
+    if pending.get("key") != "email_code" or not _opened_with_card(request):
+        return redirect("users:email_key")
+    form = forms.CodeForm(
+        request.POST if request.method == "POST" else None, submit_label=_("Activer la clé")
+    )
+    if form.is_valid():
+        try:
+            user = services.email_key_activate(
+                user=request.user,
+                username=pending["username"],
+                password_hash=pending["password_hash"],
+                email=pending["email"],
+                code=form.cleaned_data["code"],
+                actor=_actor(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            auth.update_session_auth_hash(request, user)  # a new password: stay logged in
+            del request.session[ACTIVATION]
+            messages.success(
+                request, _("La clé numérique « Code de sécurité par e-mail » est activée.")
+            )
+            return redirect("users:digital_keys")
+    return render(request, "users/email_key_verify.html", {"form": form, "email": pending["email"]})
+
+
+@never_cache
+@login_required
+@sensitive_post_parameters("password1", "password2")
+@require_http_methods(["GET", "POST"])
+def totp_key(request: HttpRequest) -> HttpResponse:
+    """Activate the mobile-application key: scan the secret, type the code it shows."""
+    refusal = _card_required(request)
+    if refusal:
+        return refusal
+    pending = request.session.get(ACTIVATION) or {}
+    if pending.get("key") != "totp":
+        pending = {"key": "totp", "secret": pyotp.random_base32()}
+        request.session[ACTIVATION] = pending
+    form = forms.TotpKeyForm(request.POST if request.method == "POST" else None, user=request.user)
+    if form.is_valid():
+        try:
+            user = services.totp_key_activate(
+                user=request.user,
+                username=form.cleaned_data["username"],
+                password_hash=form.cleaned_data["password_hash"],
+                secret=pending["secret"],
+                code=form.cleaned_data["code"],
+                actor=_actor(request),
+            )
+        except ValidationError as error:
+            form.add_error("code", error)
+        else:
+            auth.update_session_auth_hash(request, user)  # a new password: stay logged in
+            del request.session[ACTIVATION]
+            messages.success(
+                request,
+                _("La clé numérique « Code de sécurité via une application mobile » est activée."),
+            )
+            return redirect("users:digital_keys")
+    uri = pyotp.TOTP(pending["secret"]).provisioning_uri(
+        name=request.user.username or request.user.niss or "", issuer_name="CSAM"
+    )
+    svg = segno.make(uri, error="m").svg_inline(
+        scale=5, svgclass=None, lineclass=None, omitsize=False
+    )
+    qr = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    secret = " ".join(pending["secret"][i : i + 4] for i in range(0, len(pending["secret"]), 4))
+    return render(request, "users/totp_key.html", {"form": form, "qr": qr, "secret": secret})
+
+
+@login_required
+@require_POST
+def key_deactivate(request: HttpRequest, key: str) -> HttpResponse:
+    if key not in {"email_code", "totp"}:
+        raise Http404
+    services.key_deactivate(user=request.user, key=key, actor=_actor(request))
+    messages.success(request, _("La clé numérique a été désactivée."))
+    return redirect("users:digital_keys")
+
+
+# --- CSAM's FAS, when DIGITAL_KEYS_PROVIDER=oidc -------------------------------------------
+
+
+def _fas_only(view):
+    def wrapped(request, *args, **kwargs):
+        if settings.DIGITAL_KEYS_PROVIDER != "oidc":
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+fas_login = _fas_only(OIDCAuthenticationRequestView.as_view())
+fas_callback = _fas_only(OIDCAuthenticationCallbackView.as_view())
