@@ -32,9 +32,9 @@ SERVICES_ENV := DEBUG=False SECRET_KEY=local-services-only ALLOWED_HOSTS=127.0.0
 	SESSION_COOKIE_SECURE=False CSRF_COOKIE_SECURE=False \
 	DATABASE_URL=$${SERVICES_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/csam_portal} \
 	REDIS_URL=$${SERVICES_REDIS_URL:-redis://127.0.0.1:6379/1} \
-	EMAIL_URL=smtp://127.0.0.1:1025
+	EMAIL_URL=smtp://127.0.0.1:1025 DIGITAL_KEYS_PROVIDER=simulators
 
-.PHONY: help run test services assets messages lint bench-outbox clean
+.PHONY: help run test services assets messages lint bench-outbox bench-import clean
 
 help:
 	@echo "make run       serve the portal on http://127.0.0.1:8000 (SQLite, demo data, e-mails in var/mail/)"
@@ -44,6 +44,7 @@ help:
 	@echo "make assets    rebuild the CSS/JS bundle from csam_portal/assets and Bootstrap"
 	@echo "make lint      ruff, migrations in step with the models, Django's checks"
 	@echo "make bench-outbox  request time with and without an outbox e-mail (real stack)"
+	@echo "make bench-import  register imports against PostgreSQL COPY, 50k and 200k enterprises"
 
 $(VENV)/.installed: pyproject.toml
 	@if ! { [ -x $(PY) ] && $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; }; then \
@@ -107,6 +108,9 @@ lint: $(VENV)/.installed-test
 
 bench-outbox: $(VENV)/.installed-test | var
 	$(PY) tests/bench/outbox.py
+
+bench-import: $(VENV)/.installed-test | var
+	$(PY) tests/bench/registry.py
 
 clean:
 	rm -rf $(VENV) node_modules var

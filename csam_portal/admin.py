@@ -122,12 +122,16 @@ class AuditedAdmin(admin.ModelAdmin):
     """Staff edit these rows by hand: each save and delete leaves an audit record."""
 
     def save_model(self, request, obj, form, change):
-        before = audit.snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
+        # Recorded once the links are saved too (save_related), so "after" is the whole change.
+        obj._audit_before = audit.snapshot(type(obj).objects.get(pk=obj.pk)) if change else None
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
         action = f"{obj._meta.model_name}_{'change' if change else 'create'}"
-        audit.record(
-            Actor.from_request(request, role="staff"), action, obj, before=before, after=obj
-        )
+        actor = Actor.from_request(request, role="staff")
+        audit.record(actor, action, obj, before=obj._audit_before, after=obj)
 
     def delete_model(self, request, obj):
         audit.record(

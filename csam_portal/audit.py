@@ -61,11 +61,17 @@ def snapshot(value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, models.Model):
+        instance = value
         value = {
-            field.attname: getattr(value, field.attname)
-            for field in value._meta.concrete_fields
+            field.attname: getattr(instance, field.attname)
+            for field in instance._meta.concrete_fields
             if field.attname != "password"
         }
+        if instance.pk is not None:  # and the rows it links to (e.g. an application's qualités)
+            for field in instance._meta.many_to_many:
+                value[field.name] = sorted(
+                    getattr(instance, field.name).values_list("pk", flat=True)
+                )
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 

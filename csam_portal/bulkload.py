@@ -52,6 +52,17 @@ class FileSpec:
     types: Mapping[str, str] = field(default_factory=dict)
     parent: tuple[str, str, str] | None = None
     replace_by: str | None = None
+    # Longest text each column takes: a longer value refuses its row (the database would not).
+    limits: Mapping[str, int] = field(default_factory=dict)
+    # What a full file does to the rows of the table it no longer lists: "delete" them, or an
+    # SQL assignment such as "status = 'ST'"; None leaves them.
+    absent: str | None = None
+
+    def check_lengths(self, values: Sequence) -> None:
+        for column, value in zip(self.columns, values, strict=True):
+            limit = self.limits.get(column)
+            if limit and value and len(value) > limit:
+                raise RowError(f"{column} is longer than {limit} characters")
 
 
 @dataclass
@@ -65,6 +76,7 @@ class FileReport:
     deleted: int = 0
     refused: int = 0
     ignored: int = 0
+    retired: int = 0
     messages: list[str] = field(default_factory=list)
 
     def refuse(self, line: int, reason: str) -> None:
@@ -79,6 +91,8 @@ class FileReport:
             parts += f", {self.deleted} deleted"
         if self.ignored:
             parts += f", {self.ignored} ignored"
+        if self.retired:
+            parts += f", {self.retired} no longer listed"
         return f"{self.name}: {parts}, {self.refused} refused"
 
     def as_dict(self) -> dict:
@@ -89,6 +103,7 @@ class FileReport:
             "deleted": self.deleted,
             "refused": self.refused,
             "ignored": self.ignored,
+            "retired": self.retired,
         }
 
 
@@ -149,6 +164,16 @@ class _progress:
     def __exit__(self, *exc):
         if self.bar is not None:
             self.bar.close()
+
+
+def column_limits(model, columns: Sequence[str]) -> dict[str, int]:
+    """The max_length of each text column of `model` among `columns` (for FileSpec.limits)."""
+    fields = {field.column: field for field in model._meta.concrete_fields}
+    return {
+        column: fields[column].max_length
+        for column in columns
+        if getattr(fields[column], "max_length", None)
+    }
 
 
 def quote(name: str) -> str:
@@ -226,11 +251,15 @@ class Staging:
             cursor.execute(f"CREATE INDEX {index} ON {quote(self.name)} ({column_sql})")
             cursor.execute(f"ANALYZE {quote(self.name)}")
 
-    def drop(self) -> None:
-        if self._copy is not None:  # an error mid-file: end the COPY before anything else
+    def abandon(self) -> None:
+        """After an error: end a COPY under way. The table goes with the transaction's rollback
+        (PostgreSQL refuses any other statement in a failed transaction)."""
+        if self._copy is not None:
             self._copy_context.__exit__(RuntimeError, RuntimeError("abandoned"), None)
             self._cursor.close()
             self._copy = None
+
+    def drop(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {quote(self.name)}")
 
@@ -243,6 +272,8 @@ def stage_file(path: Path, spec: FileSpec, report: FileReport, *, progress: bool
             report.read += 1
             try:
                 values = spec.parse(fields)
+                if values is not None:
+                    spec.check_lengths(values)
             except RowError as error:
                 report.refuse(line, str(error))
                 continue
@@ -252,24 +283,30 @@ def stage_file(path: Path, spec: FileSpec, report: FileReport, *, progress: bool
             staging.add(line, values)
         staging.flush()
     except BaseException:
-        staging.drop()
+        staging.abandon()
         raise
     staging.index(spec.key)
     return staging
 
 
-def load(path: Path, spec: FileSpec, report: FileReport, *, progress: bool = False) -> None:
-    """Stage `path`, refuse its duplicate and orphan rows, replace and merge into the table."""
+def load(
+    path: Path, spec: FileSpec, report: FileReport, *, full: bool = True, progress: bool = False
+) -> None:
+    """Stage `path`, refuse its duplicate and orphan rows, replace and merge into the table.
+
+    A `full` file lists every row of the table: those it no longer lists get `spec.absent`.
+    On an error nothing is cleaned up here: the caller's transaction is rolled back whole.
+    """
     staging = stage_file(path, spec, report, progress=progress)
-    try:
-        refuse_duplicates(staging, spec, report)
-        if spec.parent:
-            refuse_orphans(staging, spec, report)
-        if spec.replace_by:
-            replace_rows(staging, spec, report)
-        merge(staging, spec, report)
-    finally:
-        staging.drop()
+    refuse_duplicates(staging, spec, report)
+    if spec.parent:
+        refuse_orphans(staging, spec, report)
+    if spec.replace_by:
+        replace_rows(staging, spec, report)
+    merge(staging, spec, report)
+    if full and spec.absent:
+        retire_absent(staging, spec, report)
+    staging.drop()
 
 
 def _key_join(spec: FileSpec, left: str, right: str) -> str:
@@ -356,6 +393,24 @@ def merge(staging: Staging, spec: FileSpec, report: FileReport) -> None:
         report.created += cursor.rowcount
 
 
+def retire_absent(staging: Staging, spec: FileSpec, report: FileReport) -> None:
+    """Rows of the table the full file no longer lists: deleted, or given `spec.absent`."""
+    table = quote(spec.table)
+    missing = (
+        f"NOT EXISTS (SELECT 1 FROM {quote(staging.name)} s WHERE {_key_join(spec, table, 's')})"
+    )
+    with connection.cursor() as cursor:
+        if spec.absent == "delete":
+            cursor.execute(f"DELETE FROM {table} WHERE {missing}")
+            report.deleted += cursor.rowcount
+        else:
+            column, value = (part.strip() for part in spec.absent.split("=", 1))
+            cursor.execute(
+                f"UPDATE {table} SET {spec.absent} WHERE {quote(column)} <> {value} AND {missing}"
+            )
+            report.retired += cursor.rowcount
+
+
 def delete_owners(
     path: Path, header: Sequence[str], parse, *, table: str, column: str, keep: str | None = None
 ) -> int:
@@ -374,15 +429,18 @@ def delete_owners(
             if owner is not None:
                 staging.add(line, [owner])
         staging.flush()
-        staging.index(["owner"])
-        condition = f"{quote(column)} IN (SELECT owner FROM {quote(staging.name)})"
-        if keep:
-            condition += f" AND {quote(column)} NOT IN ({keep})"
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {quote(table)} WHERE {condition}")
-            return cursor.rowcount
-    finally:
-        staging.drop()
+    except BaseException:
+        staging.abandon()
+        raise
+    staging.index(["owner"])
+    condition = f"{quote(column)} IN (SELECT owner FROM {quote(staging.name)})"
+    if keep:
+        condition += f" AND {quote(column)} NOT IN ({keep})"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {quote(table)} WHERE {condition}")
+        deleted = cursor.rowcount
+    staging.drop()
+    return deleted
 
 
 def _cast(expression: str, sql_type: str | None) -> str:

@@ -117,7 +117,12 @@ LOGIN_REDIRECT_URL = "home"
 
 # --- Digital keys (users.keys) -------------------------------------------------------------
 # "simulators": the portal's simulators of every key; "oidc": CSAM's FAS over OpenID Connect.
-DIGITAL_KEYS_PROVIDER = env("DIGITAL_KEYS_PROVIDER", default="simulators")
+# A deployment chooses explicitly: the simulators let anyone in who knows a demo PIN.
+DIGITAL_KEYS_PROVIDER = (
+    env("DIGITAL_KEYS_PROVIDER", default="simulators") if DEBUG else env("DIGITAL_KEYS_PROVIDER")
+)
+if DIGITAL_KEYS_PROVIDER not in {"simulators", "oidc"}:
+    raise ImproperlyConfigured("DIGITAL_KEYS_PROVIDER is either simulators or oidc.")
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: it refuses a locked key before any check
     (

@@ -4,6 +4,8 @@ Registry tables mirror the public extract's files (enterprise, denomination, add
 with normalised numbers; they change only through the importers (enterprises.registry).
 """
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone, translation
@@ -30,6 +32,17 @@ def validate_enterprise_number(value: str) -> None:
             _("Ce numéro d'entreprise n'est pas valable (10 chiffres, contrôle modulo 97)."),
             code="invalid_enterprise_number",
         )
+
+
+def validate_regex(value: str) -> None:
+    try:
+        re.compile(value)
+    except re.error as error:
+        raise ValidationError(
+            _("Cette expression régulière n'est pas valable : %(error)s"),
+            code="invalid_regex",
+            params={"error": error},
+        ) from None
 
 
 def format_enterprise_number(number: str) -> str:
@@ -129,6 +142,15 @@ class Enterprise(models.Model):
             if KBO_LANGUAGES.get(denomination.language) == language:
                 return denomination.value
         return min(official, key=lambda d: d.language).value if official else ""
+
+    @property
+    def juridical_form_label(self) -> str:
+        """code.csv's label of the juridical form (see selectors.enterprise_get), else the code."""
+        return (
+            getattr(self, "juridical_form_in_language", None)
+            or getattr(self, "juridical_form_in_french", None)
+            or self.juridical_form
+        )
 
     @property
     def registered_address(self) -> "Address | None":
@@ -299,6 +321,7 @@ class Quality(TranslatedName):
     identifier_pattern = models.CharField(
         _("forme de l'identifiant"),
         max_length=200,
+        validators=[validate_regex],
         help_text=_("Expression régulière que l'identifiant doit respecter."),
     )
 

@@ -9,7 +9,7 @@ import datetime
 from pathlib import Path
 
 from csam_portal import numbers
-from csam_portal.bulkload import FileSpec, MalformedFile, RowError, read_rows
+from csam_portal.bulkload import FileSpec, MalformedFile, RowError, column_limits, read_rows
 from enterprises.models import Address, Denomination, Enterprise, LegalFunction, RegistryCode
 
 KBO_FILES = ["code", "enterprise", "denomination", "address"]
@@ -121,6 +121,19 @@ ENTERPRISE = FileSpec(
     key=["number"],
     parse=parse_enterprise,
     types={"start_date": "date"},
+    limits=column_limits(
+        Enterprise,
+        [
+            "number",
+            "status",
+            "juridical_situation",
+            "type_of_enterprise",
+            "juridical_form",
+            "juridical_form_cac",
+            "start_date",
+        ],
+    ),
+    absent="status = 'ST'",  # a full extract lists the active enterprises only
 )
 DENOMINATION = FileSpec(
     header=["EntityNumber", "Language", "TypeOfDenomination", "Denomination"],
@@ -130,6 +143,7 @@ DENOMINATION = FileSpec(
     parse=parse_denomination,
     parent=("enterprise_id", _table(Enterprise), "number"),
     replace_by="enterprise_id",
+    limits=column_limits(Denomination, ["enterprise_id", "language", "type", "value"]),
 )
 ADDRESS = FileSpec(
     header=[
@@ -168,6 +182,24 @@ ADDRESS = FileSpec(
     types={"date_striking_off": "date"},
     parent=("enterprise_id", _table(Enterprise), "number"),
     replace_by="enterprise_id",
+    limits=column_limits(
+        Address,
+        [
+            "enterprise_id",
+            "type_of_address",
+            "country_nl",
+            "country_fr",
+            "zipcode",
+            "municipality_nl",
+            "municipality_fr",
+            "street_nl",
+            "street_fr",
+            "house_number",
+            "box",
+            "extra_address_info",
+            "date_striking_off",
+        ],
+    ),
 )
 CODE = FileSpec(
     header=["Category", "Code", "Language", "Description"],
@@ -175,6 +207,7 @@ CODE = FileSpec(
     columns=["category", "code", "language", "description"],
     key=["category", "code", "language"],
     parse=parse_code,
+    limits=column_limits(RegistryCode, ["category", "code", "language", "description"]),
 )
 FUNCTION = FileSpec(
     header=[
@@ -204,6 +237,21 @@ FUNCTION = FileSpec(
     parse=parse_function,
     types={"start_date": "date", "end_date": "date"},
     parent=("enterprise_id", _table(Enterprise), "number"),
+    limits=column_limits(
+        LegalFunction,
+        [
+            "enterprise_id",
+            "niss",
+            "first_name",
+            "last_name",
+            "function_code",
+            "label_fr",
+            "label_nl",
+            "start_date",
+            "end_date",
+        ],
+    ),
+    absent="delete",  # functions.csv lists them all: a function gone is ended
 )
 SPECS = {"enterprise": ENTERPRISE, "denomination": DENOMINATION, "address": ADDRESS, "code": CODE}
 # The key column of each *_delete.csv file of a monthly update.

@@ -22,15 +22,23 @@ from enterprises.models import RegistryExtract
 
 @transaction.atomic
 def registry_import_kbo(
-    *, directory: Path, actor: audit.Actor, progress: bool = False
+    *,
+    directory: Path,
+    actor: audit.Actor,
+    progress: bool = False,
+    force: bool = False,
+    full: bool = True,
 ) -> tuple[RegistryExtract, list[FileReport]]:
     """Import a KBO Open Data extract from `directory`: a full one or a monthly update.
 
     A full extract has enterprise.csv, denomination.csv, address.csv, code.csv and meta.csv:
     rows are created or updated, and an enterprise's names and addresses become the file's. An
     update has *_delete.csv and *_insert.csv files: for each table the deletions are applied
-    before the insertions, as the register publishes them. Bad rows are refused and reported;
-    raises MalformedFile, and nothing changes, if a file cannot be read as the register's.
+    before the insertions, as the register publishes them; updates are applied in the order of
+    their ExtractNumber, each once (unless `force`). An enterprise a full extract no longer lists
+    is marked stopped (unless not `full`: the demo adds to a register). Bad rows are refused
+    and reported; raises MalformedFile, and nothing changes, if a file cannot be read as the
+    register's or an update comes out of order.
     """
     meta = registry.read_meta(directory)
     update_files = sorted(directory.glob("*_insert.csv")) + sorted(directory.glob("*_delete.csv"))
@@ -42,19 +50,22 @@ def registry_import_kbo(
             f"meta.csv says {kind!r}, but the folder holds "
             f"{'update files' if update_files else 'no *_insert.csv or *_delete.csv file'}."
         )
+    number = int(meta["ExtractNumber"]) if meta.get("ExtractNumber", "").isdigit() else None
+    if kind == RegistryExtract.Kind.UPDATE and not force:
+        _check_update_order(number)
     reports = []
     for name in registry.KBO_FILES:
         if kind == RegistryExtract.Kind.FULL:
-            reports.append(_load_full(directory / f"{name}.csv", name, progress=progress))
+            reports.append(
+                _load_full(directory / f"{name}.csv", name, full=full, progress=progress)
+            )
         else:
             reports.append(_load_update(directory, name, progress=progress))
     extract = RegistryExtract(
         snapshot_date=_meta_date(meta, "SnapshotDate"),
         extract_timestamp=_meta_timestamp(meta.get("ExtractTimestamp", "")),
         kind=kind,
-        extract_number=int(meta["ExtractNumber"])
-        if meta.get("ExtractNumber", "").isdigit()
-        else None,
+        extract_number=number,
         version=meta.get("Version", ""),
         summary={report.name: report.as_dict() for report in reports},
     )
@@ -66,25 +77,44 @@ def registry_import_kbo(
 
 @transaction.atomic
 def registry_import_functions(
-    *, path: Path, actor: audit.Actor, progress: bool = False
+    *, path: Path, actor: audit.Actor, progress: bool = False, full: bool = True
 ) -> FileReport:
     """Import the legal functions of functions.csv (who represents which enterprise, when).
 
-    Rows are created or updated; a function of an enterprise the register does not have, or with
-    a wrong number or date, is refused. Raises MalformedFile, and nothing changes, if the file
-    cannot be read.
+    Rows are created or updated; as the file lists every function, those it no longer lists are
+    deleted (unless not `full`: the demo adds to a register). A function of an enterprise the
+    register does not have, or with a wrong number or date, is refused. Raises MalformedFile,
+    and nothing changes, if the file cannot be read.
     """
     report = FileReport(path.name)
-    load(path, registry.FUNCTION, report, progress=progress)
+    load(path, registry.FUNCTION, report, full=full, progress=progress)
     audit.record(actor, "registry_import_functions", None, after={path.name: report.as_dict()})
     return report
 
 
-def _load_full(path: Path, name: str, *, progress: bool) -> FileReport:
+def _check_update_order(number: int | None) -> None:
+    """An update applies to the extract numbered just before it: not twice, not one skipped."""
+    last = RegistryExtract.objects.exclude(extract_number=None).order_by("-imported_at").first()
+    if number is None or last is None:
+        raise MalformedFile(
+            "meta.csv: an update needs its ExtractNumber and a full extract imported before it."
+        )
+    if number <= last.extract_number:
+        raise MalformedFile(
+            f"Update {number} was already applied (the last one is {last.extract_number})."
+        )
+    if number != last.extract_number + 1:
+        raise MalformedFile(
+            f"Update {number} follows {last.extract_number}: update {last.extract_number + 1} "
+            "is missing. Apply the updates in order, or use --force."
+        )
+
+
+def _load_full(path: Path, name: str, *, full: bool = True, progress: bool) -> FileReport:
     if not path.is_file():
         raise MalformedFile(f"{path.name} is missing from the extract.")
     report = FileReport(path.name)
-    load(path, registry.SPECS[name], report, progress=progress)
+    load(path, registry.SPECS[name], report, full=full, progress=progress)
     return report
 
 
@@ -97,7 +127,7 @@ def _load_update(directory: Path, name: str, *, progress: bool) -> FileReport:
     if deletions.is_file():
         report.deleted += _delete(deletions, name, insertions)
     if insertions.is_file():
-        load(insertions, spec, report, progress=progress)
+        load(insertions, spec, report, full=False, progress=progress)
     return report
 
 
@@ -112,7 +142,10 @@ def _delete(deletions: Path, name: str, insertions: Path) -> int:
     if name == "enterprise" and insertions.is_file():
         kept = Staging("staging_kept_enterprises", ["owner"])
         for line, fields in read_rows(insertions, registry.ENTERPRISE.header):
-            number = _owner(fields[0])
+            try:
+                number = _owner(fields[0])
+            except RowError:
+                continue  # refused, with its line, when the insertions themselves are loaded
             if number:
                 kept.add(line, [number])
         kept.flush()

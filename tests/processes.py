@@ -203,6 +203,7 @@ def portal_env(*, redis_url: str, email_url: str = "", **extra: str) -> dict[str
         "REDIS_URL": redis_url,
         "CELERY_TASK_ALWAYS_EAGER": "False",
         "CELERY_TASK_EAGER_PROPAGATES": "False",
+        "DIGITAL_KEYS_PROVIDER": "simulators",
         "PYTHONUNBUFFERED": "1",
         **extra,
     }

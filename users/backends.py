@@ -6,6 +6,7 @@ from django.core.exceptions import SuspiciousOperation
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from csam_portal import numbers
+from csam_portal.audit import Actor
 from users import keys, services
 from users.models import Person, User
 
@@ -17,7 +18,7 @@ class DigitalKeyBackend(BaseBackend):
         verify = keys.VERIFIERS.get(method)
         if verify is None:
             return None
-        user = verify(**credentials)
+        user = verify(request, **credentials)
         return user if user is not None and user.is_active else None
 
     def get_user(self, user_id):
@@ -47,7 +48,8 @@ class FasBackend(OIDCAuthenticationBackend):
         person = Person.objects.filter(niss=self._niss(claims)).first()
         if person is None:
             raise SuspiciousOperation("The identity provider named an unknown person.")
-        return services.account_for_person(person=person)
+        actor = Actor.from_request(self.request, role="person") if self.request else None
+        return services.account_for_person(person=person, actor=actor or Actor.system("fas"))
 
     def update_user(self, user, claims):
         return user

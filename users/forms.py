@@ -68,6 +68,12 @@ class CardForm(KeyForm):
                 _("Ce numéro de registre national est inconnu du registre national."),
                 code="unknown_person",
             )
+        account = User.objects.filter(person=person).first()
+        if account is not None and not account.is_active:
+            raise forms.ValidationError(
+                _("Ce compte est désactivé. Adressez-vous au centre de contact."),
+                code="inactive",
+            )
         cards = person.cards.filter(kind=self.card_kind)
         if self.card_kind == SimulatedCard.Kind.EID and (not person.has_eid or not cards.exists()):
             raise forms.ValidationError(

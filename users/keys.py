@@ -12,11 +12,13 @@ passwords or codes lock that key for that person for AXES_COOLOFF_TIME.
 from __future__ import annotations
 
 import pyotp
+from django.conf import settings
 from django.db import models
 from django.shortcuts import render
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
+from csam_portal.audit import Actor
 from users import services
 from users.models import Person, SimulatedCard, User
 
@@ -59,22 +61,28 @@ def _person_with_card(niss: str, kind: str) -> tuple[Person, SimulatedCard] | No
     return card.person, card
 
 
-def verify_eid(*, niss: str, pin: str, **_) -> User | None:
+def _account_of(request, person: Person) -> User:
+    return services.account_for_person(
+        person=person, actor=Actor.from_request(request, role="person")
+    )
+
+
+def verify_eid(request, *, niss: str, pin: str, **_) -> User | None:
     found = _person_with_card(niss, SimulatedCard.Kind.EID)
     if found is None or not _pin_matches(found[1], pin):
         return None
-    return services.account_for_person(person=found[0])
+    return _account_of(request, found[0])
 
 
-def verify_itsme(*, niss: str, confirmed: bool, **_) -> User | None:
+def verify_itsme(request, *, niss: str, confirmed: bool, **_) -> User | None:
     """itsme is activated with an eID: only a person with a card has it."""
     found = _person_with_card(niss, SimulatedCard.Kind.EID)
     if found is None or not confirmed:
         return None
-    return services.account_for_person(person=found[0])
+    return _account_of(request, found[0])
 
 
-def verify_eidas(*, niss: str, country: str, pin: str, **_) -> User | None:
+def verify_eidas(request, *, niss: str, country: str, pin: str, **_) -> User | None:
     card = (
         SimulatedCard.objects.select_related("person")
         .filter(person__niss=niss, kind=SimulatedCard.Kind.EIDAS, country=country)
@@ -82,21 +90,21 @@ def verify_eidas(*, niss: str, country: str, pin: str, **_) -> User | None:
     )
     if card is None or not _pin_matches(card, pin):
         return None
-    return services.account_for_person(person=card.person)
+    return _account_of(request, card.person)
 
 
 def _account(username: str) -> User | None:
     return User.objects.filter(username=username, is_active=True).first()
 
 
-def verify_password(*, username: str, password: str, **_) -> User | None:
+def verify_password(request, *, username: str, password: str, **_) -> User | None:
     user = _account(username)
     if user is None or not user.check_password(password):
         return None
     return user
 
 
-def verify_email_code(*, username: str, code: str, **_) -> User | None:
+def verify_email_code(request, *, username: str, code: str, **_) -> User | None:
     user = _account(username)
     if user is None or user.email_key_activated_at is None:
         return None
@@ -105,7 +113,7 @@ def verify_email_code(*, username: str, code: str, **_) -> User | None:
     return user
 
 
-def verify_totp(*, username: str, code: str, **_) -> User | None:
+def verify_totp(request, *, username: str, code: str, **_) -> User | None:
     user = _account(username)
     if user is None or user.totp_key_activated_at is None:
         return None
@@ -141,7 +149,8 @@ def lockout_response(request, original_response, credentials):
     """The key pages already say that the key is locked; any other login gets this page."""
     if getattr(original_response, "lockout_explained", False):
         return original_response
-    return render(request, "users/locked_out.html", status=429)
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "users/locked_out.html", {"minutes": minutes}, status=429)
 
 
 def totp_uri(user: User) -> str:

@@ -44,4 +44,5 @@ PERSON = FileSpec(
     key=["niss"],
     parse=parse_person,
     types={"birth_date": "date", "has_eid": "boolean"},
+    limits={"first_name": 100, "last_name": 100},
 )

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -68,17 +68,23 @@ def person_import(*, path: Path, actor: audit.Actor, progress: bool = False) -> 
     return report
 
 
-def account_for_person(*, person: Person) -> User:
-    """The person's account, created at their first login with a digital key."""
+def account_for_person(*, person: Person, actor: audit.Actor) -> User:
+    """The person's account, created at their first login with a digital key.
+
+    Two first logins at the same moment: one creates, the other finds it (unique NISS).
+    """
     account = User.objects.filter(person=person).first()
     if account is not None:
         return account
-    with transaction.atomic():
-        account = User(person=person, language=person.language)
-        account.set_unusable_password()
-        account.full_clean()
-        account.save()
-        audit.record(audit.Actor.system("digital_keys"), "user_create", account, after=account)
+    try:
+        with transaction.atomic():
+            account = User(person=person, language=person.language)
+            account.set_unusable_password()
+            account.full_clean(validate_unique=False)
+            account.save()
+            audit.record(actor, "user_create", account, after=account)
+    except IntegrityError:
+        return User.objects.get(person=person)
     return account
 
 
@@ -121,9 +127,13 @@ def simulated_card_issue(
     *, person: Person, kind: str, pin: str, country: str = "BE", actor: audit.Actor
 ) -> SimulatedCard:
     """Give `person` a simulated card (the simulator's data); its PIN is stored as a digest."""
-    card, _created = SimulatedCard.objects.update_or_create(
-        person=person, kind=kind, defaults={"country": country, "pin": pin_digest(person, pin)}
+    card = SimulatedCard.objects.filter(person=person, kind=kind).first() or SimulatedCard(
+        person=person, kind=kind
     )
+    card.country = country
+    card.pin = pin_digest(person, pin)
+    card.full_clean()
+    card.save()
     audit.record(actor, "simulated_card_issue", card, after={"kind": kind, "country": country})
     return card
 
@@ -216,20 +226,29 @@ def totp_code_use(*, user: User, code: str, secret: str | None = None) -> bool:
     return False
 
 
-@transaction.atomic
 def email_key_activate(
     *, user: User, username: str, password_hash: str, email: str, code: str, actor: audit.Actor
 ) -> User:
     """Activate the «Code de sécurité par e-mail» key once the address is verified by `code`.
 
     Raises ValidationError if the code is wrong, expired or used, or the username was taken
-    meanwhile; nothing changes then.
+    meanwhile; the key is not activated then, but a wrong code counts (three, and it is spent):
+    the code is checked in a transaction of its own, committed before the refusal.
     """
     if not security_code_use(user=user, purpose=SecurityCode.Purpose.VERIFY_EMAIL, code=code):
         raise ValidationError(
             _("Ce code n'est pas valable : il est erroné, expiré ou déjà utilisé."),
             code="invalid_code",
         )
+    return _email_key_set(
+        user=user, username=username, password_hash=password_hash, email=email, actor=actor
+    )
+
+
+@transaction.atomic
+def _email_key_set(
+    *, user: User, username: str, password_hash: str, email: str, actor: audit.Actor
+) -> User:
     before = audit.snapshot(user)
     _set_credentials(user, username=username, password_hash=password_hash)
     now = timezone.now()
@@ -278,6 +297,7 @@ def key_deactivate(*, user: User, key: str, actor: audit.Actor) -> User:
         user.totp_last_step = None
     else:
         raise ValidationError(_("Cette clé ne peut pas être désactivée."), code="invalid_key")
+    user.full_clean()
     user.save()
     audit.record(actor, f"{key}_key_deactivate", user, before=before, after=user)
     return user

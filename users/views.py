@@ -3,6 +3,8 @@
 
 import base64
 import secrets
+from functools import wraps
+from urllib.parse import urlencode
 
 import pyotp
 import segno
@@ -29,6 +31,18 @@ from users.models import SecurityCode
 NEXT = "login_next"
 PENDING = "login_pending"
 ACTIVATION = "key_activation"
+
+
+def simulators_only(view):
+    """With CSAM's FAS configured the simulators are gone: their pages do not exist."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if settings.DIGITAL_KEYS_PROVIDER != "simulators":
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def _remember_next(request: HttpRequest) -> None:
@@ -103,12 +117,12 @@ def login(request: HttpRequest) -> HttpResponse:
     """«S'identifier à l'administration en ligne»: the keys in seed 003's groups."""
     _remember_next(request)
     if settings.DIGITAL_KEYS_PROVIDER == "oidc":
-        return redirect(
-            reverse("oidc_authentication_init") + "?next=" + request.session.get(NEXT, "/")
-        )
+        query = urlencode({"next": request.session.pop(NEXT, "/")})
+        return redirect(f"{reverse('oidc_authentication_init')}?{query}")
     return render(request, "users/login.html", {"groups": keys.GROUPS})
 
 
+@simulators_only
 @never_cache
 @sensitive_post_parameters("pin")
 @require_http_methods(["GET", "POST"])
@@ -123,6 +137,7 @@ def login_eid(request: HttpRequest) -> HttpResponse:
     return _render_key(request, Method.EID, form)
 
 
+@simulators_only
 @never_cache
 @require_http_methods(["GET", "POST"])
 def login_itsme(request: HttpRequest) -> HttpResponse:
@@ -139,6 +154,7 @@ def login_itsme(request: HttpRequest) -> HttpResponse:
     return _render_key(request, Method.ITSME, form)
 
 
+@simulators_only
 @never_cache
 @require_http_methods(["GET", "POST"])
 def login_itsme_confirm(request: HttpRequest) -> HttpResponse:
@@ -162,6 +178,7 @@ def login_itsme_confirm(request: HttpRequest) -> HttpResponse:
     return render(request, "users/login_itsme_confirm.html", {"challenge": pending["challenge"]})
 
 
+@simulators_only
 @never_cache
 @sensitive_post_parameters("pin")
 @require_http_methods(["GET", "POST"])
@@ -176,6 +193,7 @@ def login_eidas(request: HttpRequest) -> HttpResponse:
     return _render_key(request, Method.EIDAS, form)
 
 
+@simulators_only
 @never_cache
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
@@ -204,6 +222,13 @@ def _security_code_login(request: HttpRequest, method: str) -> HttpResponse:
             _refuse(request, form, _("Nom d'utilisateur ou mot de passe incorrect."))
         elif not _activated(user, method):
             not_activated = True
+            form.add_error(
+                None,
+                _(
+                    "Cette clé numérique n'est pas encore activée pour votre compte : "
+                    "activez-la d'abord, comme expliqué ci-contre."
+                ),
+            )
         else:
             if method == Method.EMAIL_CODE:
                 try:
@@ -221,6 +246,7 @@ def _security_code_login(request: HttpRequest, method: str) -> HttpResponse:
     return _render_key(request, method, form, not_activated=not_activated)
 
 
+@simulators_only
 @never_cache
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
@@ -228,6 +254,7 @@ def login_email_code(request: HttpRequest) -> HttpResponse:
     return _security_code_login(request, Method.EMAIL_CODE)
 
 
+@simulators_only
 @never_cache
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
@@ -252,12 +279,14 @@ def _security_code_verify(request: HttpRequest, method: str) -> HttpResponse:
     return _render_key(request, method, form, code_step=True)
 
 
+@simulators_only
 @never_cache
 @require_http_methods(["GET", "POST"])
 def login_email_code_code(request: HttpRequest) -> HttpResponse:
     return _security_code_verify(request, Method.EMAIL_CODE)
 
 
+@simulators_only
 @never_cache
 @require_http_methods(["GET", "POST"])
 def login_totp_code(request: HttpRequest) -> HttpResponse:
@@ -303,6 +332,7 @@ def _card_required(request: HttpRequest) -> HttpResponse | None:
     return render(request, "users/card_required.html", {"eid_login": eid_login}, status=403)
 
 
+@simulators_only
 @never_cache
 @login_required
 @sensitive_post_parameters("password1", "password2")
@@ -329,6 +359,7 @@ def email_key(request: HttpRequest) -> HttpResponse:
     return render(request, "users/email_key.html", {"form": form})
 
 
+@simulators_only
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -361,6 +392,7 @@ def email_key_verify(request: HttpRequest) -> HttpResponse:
     return render(request, "users/email_key_verify.html", {"form": form, "email": pending["email"]})
 
 
+@simulators_only
 @never_cache
 @login_required
 @sensitive_post_parameters("password1", "password2")
@@ -406,6 +438,7 @@ def totp_key(request: HttpRequest) -> HttpResponse:
     return render(request, "users/totp_key.html", {"form": form, "qr": qr, "secret": secret})
 
 
+@simulators_only
 @login_required
 @require_POST
 def key_deactivate(request: HttpRequest, key: str) -> HttpResponse:

@@ -1,11 +1,15 @@
-"""Load the catalogue (domains, qualités, secured applications) of fixtures/catalogue/*.csv."""
+"""Load the catalogue (domains, qualités, secured applications) of catalogue_0002/*.csv.
+
+Those files are this migration's own copy of ../shared/data/catalogue, never edited: a later
+change of the catalogue is a migration of its own, so a new database always ends the same.
+"""
 
 import csv
 from pathlib import Path
 
 from django.db import migrations
 
-CATALOGUE = Path(__file__).resolve().parent.parent / "fixtures" / "catalogue"
+CATALOGUE = Path(__file__).resolve().parent / "catalogue_0002"
 CHANNELS = {"web": "web", "ftp": "ftp", "sftp": "sftp", "ws": "web_service"}
 
 

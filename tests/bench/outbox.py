@@ -48,6 +48,7 @@ def main() -> None:
         "LOG_LEVEL": "WARNING",
         "EMAIL_URL": "smtp://127.0.0.1:9",  # no worker runs: nothing is sent
         "CONTACT_MAX_PER_HOUR": str(10 * REQUESTS),  # one client posts them all
+        "DIGITAL_KEYS_PROVIDER": "simulators",
     }
     _create_database()
     manage = [sys.executable, "manage.py"]

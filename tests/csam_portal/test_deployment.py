@@ -68,6 +68,7 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://csam@db.example:5432/csam",
     "REDIS_URL": "redis://redis.example:6379/0",
     "EMAIL_URL": "smtp://mail.example:25",
+    "DIGITAL_KEYS_PROVIDER": "oidc",
 }
 
 

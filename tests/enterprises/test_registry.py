@@ -318,3 +318,149 @@ def test_a_person_with_a_wrong_niss_or_language_is_refused(tmp_path):
     assert "persons.csv, line 3: '80031510283' is not a valid NISS" in err
     assert "persons.csv, line 4: language 'xx' is not one of fr, nl, de, en" in err
     assert list(Person.objects.values_list("niss", flat=True)) == ["80031510282"]
+
+
+def _update_folder(tmp_path, kbo, number="191") -> Path:
+    update = tmp_path / f"update{number}"
+    update.mkdir()
+    shutil.copy(kbo / "code.csv", update)
+    (update / "meta.csv").write_text(
+        f'"Variable","Value"\n"SnapshotDate","01-12-2026"\n"ExtractType","update"\n"ExtractNumber","{number}"\n'
+    )
+    return update
+
+
+def test_a_bad_row_in_an_update_file_is_refused_and_the_rest_applied(kbo, tmp_path):
+    _import("import_kbo", kbo)
+    update = _update_folder(tmp_path, kbo)
+    (update / "enterprise_delete.csv").write_text('"EnterpriseNumber"\n"0504.729.008"\n')
+    (update / "enterprise_insert.csv").write_text(
+        KBO_HEADER
+        + '"0504.729.008","ST","000","2","610","","15-01-2019"\n'
+        + '"0504.729.009","AC","000","2","610","","15-01-2019"\n'
+    )
+
+    out, err = _import("import_kbo", update)
+
+    assert "enterprise_insert.csv, line 3: '0504.729.009' is not a valid enterprise number" in err
+    assert Enterprise.objects.get(number="0504729008").status == "ST"
+
+
+def test_an_update_changes_addresses_and_codes(kbo, tmp_path):
+    _import("import_kbo", kbo)
+    update = _update_folder(tmp_path, kbo)
+    (update / "code.csv").write_text(
+        (kbo / "code.csv").read_text().replace("Société anonyme", "Société anonyme (SA)")
+    )
+    (update / "address_delete.csv").write_text('"EntityNumber"\n"0410.472.920"\n')
+    (update / "address_insert.csv").write_text(
+        '"EntityNumber","TypeOfAddress","CountryNL","CountryFR","Zipcode","MunicipalityNL","MunicipalityFR","StreetNL","StreetFR","HouseNumber","Box","ExtraAddressInfo","DateStrikingOff"\n'
+        '"0410.472.920","REGO","","","5100","Jambes","Jambes","Rue de Dave","Rue de Dave","7","A","",""\n'
+    )
+
+    _import("import_kbo", update)
+
+    address = Enterprise.objects.get(number="0410472920").registered_address
+    assert address.lines("fr") == ["Rue de Dave 7 bte A", "5100 Jambes"]
+    assert (
+        RegistryCode.objects.get(category="JuridicalForm", code="014", language="fr").description
+        == "Société anonyme (SA)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [("190", "Update 190 was already applied"), ("193", "update 191 is missing")],
+)
+def test_updates_apply_in_order_and_once(kbo, tmp_path, number, message):
+    _import("import_kbo", kbo)
+    update = _update_folder(tmp_path, kbo, number)
+    (update / "enterprise_delete.csv").write_text('"EnterpriseNumber"\n"0494.256.174"\n')
+
+    with pytest.raises(CommandError, match=message):
+        _import("import_kbo", update)
+
+    assert Enterprise.objects.filter(number="0494256174").exists()
+
+
+def test_an_update_out_of_order_can_be_forced(kbo, tmp_path):
+    _import("import_kbo", kbo)
+    update = _update_folder(tmp_path, kbo, "195")
+    (update / "enterprise_delete.csv").write_text('"EnterpriseNumber"\n"0494.256.174"\n')
+
+    call_command("import_kbo", str(update), "--force", "--no-progress", stdout=StringIO())
+
+    assert not Enterprise.objects.filter(number="0494256174").exists()
+
+
+def test_an_enterprise_a_full_extract_no_longer_lists_is_stopped(kbo):
+    _import("import_kbo", kbo)
+    rows = (kbo / "enterprise.csv").read_text().splitlines(True)
+    (kbo / "enterprise.csv").write_text("".join(row for row in rows if "0420.945.851" not in row))
+
+    out, _err = _import("import_kbo", kbo)
+
+    assert "enterprise.csv: 9 rows read, 0 created, 0 updated, 1 no longer listed, 0 refused" in out
+    peeters = Enterprise.objects.get(number="0420945851")
+    assert peeters.status == "ST"
+    assert peeters.name == "Peeters Logistics"  # its names and addresses stay known
+
+
+def test_a_function_functions_csv_no_longer_lists_is_removed(kbo, tmp_path):
+    _import("import_kbo", kbo)
+    functions = tmp_path / "functions.csv"
+    rows = (DEMO / "functions.csv").read_text().splitlines(True)
+    functions.write_text("".join(rows))
+    _import("import_functions", functions)
+    functions.write_text("".join(row for row in rows if "80031510282" not in row))
+
+    out, _err = _import("import_functions", functions)
+
+    assert "functions.csv: 11 rows read, 0 created, 0 updated, 1 deleted, 0 refused" in out
+    assert not LegalFunction.objects.filter(niss="80031510282").exists()
+
+
+def test_a_value_too_long_for_its_column_refuses_its_row(kbo):
+    _append(kbo / "enterprise.csv", '"0504.729.008","AC","0000","2","610","","15-01-2019"\n')
+
+    out, err = _import("import_kbo", kbo)
+
+    assert "enterprise.csv, line 12: juridical_situation is longer than 3 characters" in err
+    assert Enterprise.objects.get(number="0504729008").juridical_situation == "000"
+
+
+@pytest.mark.parametrize(
+    ("command", "source", "model"),
+    [
+        ("import_functions", "functions.csv", LegalFunction),
+        ("import_persons", "persons.csv", Person),
+    ],
+)
+def test_a_malformed_functions_or_persons_file_changes_nothing(
+    kbo, tmp_path, command, source, model
+):
+    _import("import_kbo", kbo)
+    path = tmp_path / source
+    path.write_text((DEMO / source).read_text() + '"broken","line"\n')
+
+    with pytest.raises(CommandError, match="fields instead of"):
+        _import(command, path)
+
+    assert model.objects.count() == 0
+
+
+def test_the_juridical_form_is_read_in_the_pages_language_from_code_csv(kbo):
+    from django.utils import translation
+
+    from enterprises.selectors import enterprise_get
+
+    _import("import_kbo", kbo)
+
+    with translation.override("nl"):
+        dutch = enterprise_get(number="0420945851")
+    with translation.override("fr"):
+        french = enterprise_get(number="0420945851")
+
+    assert dutch.juridical_form_label == "Naamloze vennootschap"
+    assert french.juridical_form_label == "Société anonyme"
+    assert french.name == "Peeters Logistics"

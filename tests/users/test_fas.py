@@ -117,3 +117,18 @@ def test_a_niss_unknown_to_the_national_register_is_refused(client, fas):
 def test_without_the_provider_configured_its_endpoints_do_not_exist(client):
     assert client.get(reverse("oidc_authentication_init")).status_code == 404
     assert client.get(reverse("oidc_authentication_callback")).status_code == 404
+
+
+@pytest.mark.parametrize("claim", ["", "80031510283", "not a number"])
+def test_a_missing_or_invalid_niss_claim_is_refused(client, fas, claim):
+    response = _log_in_through_fas(client, fas, claim)
+
+    assert response.status_code == 302
+    assert client.get("/about/").wsgi_request.user.is_anonymous
+    assert User.objects.count() == 0
+
+
+def test_the_next_page_keeps_its_whole_query(client, fas):
+    response = client.get(reverse("users:login") + "?next=/about/%3Fa%3D1%26b%3D2")
+
+    assert response.url == reverse("oidc_authentication_init") + "?next=%2Fabout%2F%3Fa%3D1%26b%3D2"

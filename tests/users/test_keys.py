@@ -237,7 +237,7 @@ def test_email_key_not_activated_is_said_after_the_password(client, marie):
     )
 
     assert response.status_code == 200
-    assert "border-warning" in response.content.decode()
+    assert "Cette clé numérique n'est pas encore activée pour votre compte" in _page(response)
     assert OutboundEmail.objects.count() == 0
     assert _logged_in(client) is None
 
@@ -406,3 +406,123 @@ def test_sent_security_codes_are_erased_from_the_outbox(client, marie, mailoutbo
     assert email.status == OutboundEmail.Status.SENT
     assert re.search(r"\d{6}", mailoutbox[0].body)
     assert not re.search(r"\d{6}", email.body_text + email.body_html)
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("users:login_password", {"username": "marie", "password": "wrong"}),
+        ("users:login_eidas", {"country": "IT", "pin": "0000"}),
+    ],
+)
+def test_three_wrong_passwords_or_european_pins_lock_that_key(client, marie, url, data):
+    SimulatedCardFactory(person=marie.person, kind=SimulatedCard.Kind.EIDAS, country="IT")
+    data = {**data, "niss": marie.person.niss}
+    for _ in range(3):
+        client.post(reverse(url), data)
+
+    right = {**data, "password": PASSWORD, "pin": "1234"}
+    response = client.post(reverse(url), right)
+
+    assert response.status_code == 429
+    assert _logged_in(client) is None
+
+
+def test_three_refusals_in_itsme_lock_itsme(client, marie):
+    for _ in range(3):
+        client.post(reverse("users:login_itsme"), {"niss": marie.person.niss})
+        client.post(reverse("users:login_itsme_confirm"), {"decision": "refuse"})
+
+    client.post(reverse("users:login_itsme"), {"niss": marie.person.niss})
+    response = client.post(reverse("users:login_itsme_confirm"), {"decision": "confirm"})
+
+    assert _logged_in(client) is None
+    assert response.status_code in {302, 429}
+
+
+def test_three_wrong_mobile_codes_lock_the_mobile_key(client, marie):
+    marie.totp_secret = pyotp.random_base32()
+    marie.totp_key_activated_at = timezone.now()
+    marie.save()
+    client.post(reverse("users:login_totp"), {"username": "marie", "password": PASSWORD})
+    for _ in range(3):
+        client.post(reverse("users:login_totp_code"), {"code": "000000"})
+
+    response = client.post(
+        reverse("users:login_totp_code"), {"code": pyotp.TOTP(marie.totp_secret).now()}
+    )
+
+    assert response.status_code == 429
+    assert _logged_in(client) is None
+
+
+def _start_email_activation(client, user):
+    _eid(client, user.person)
+    client.post(
+        reverse("users:email_key"),
+        {
+            "username": user.username,
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "email": "m@e.be",
+        },
+    )
+    return _last_code()
+
+
+def test_a_wrong_activation_code_counts_and_three_spend_the_code(client, marie):
+    code = _start_email_activation(client, marie)
+    wrong = f"{(int(code) + 1) % 10**6:06d}"
+
+    first = client.post(reverse("users:email_key_verify"), {"code": wrong})
+    for _ in range(2):
+        client.post(reverse("users:email_key_verify"), {"code": wrong})
+    late = client.post(reverse("users:email_key_verify"), {"code": code})
+
+    assert "Ce code n'est pas valable" in _page(first)
+    assert SecurityCode.objects.get(purpose="verify_email").failures == 3
+    assert "Ce code n'est pas valable" in _page(late)
+    marie.refresh_from_db()
+    assert marie.email_key_activated_at is None
+
+
+def test_an_expired_activation_code_activates_nothing(client, marie):
+    code = _start_email_activation(client, marie)
+    SecurityCode.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+
+    response = client.post(reverse("users:email_key_verify"), {"code": code})
+
+    assert "Ce code n'est pas valable" in _page(response)
+    marie.refresh_from_db()
+    assert marie.email_key_activated_at is None
+
+
+def test_a_niss_typed_with_dots_and_dashes_is_the_same_number(client, marie):
+    niss = marie.person.niss
+    typed = f"{niss[:2]}.{niss[2:4]}.{niss[4:6]}-{niss[6:9]}.{niss[9:]}"
+
+    response = client.post(reverse("users:login_eid"), {"niss": typed, "pin": "1234"})
+
+    assert response.status_code == 302
+    assert _logged_in(client) == marie
+
+
+def test_a_deactivated_account_is_told_so_and_nothing_is_counted(client, marie):
+    User.objects.filter(pk=marie.pk).update(is_active=False)
+
+    response = _eid(client, marie.person)
+
+    assert "Ce compte est désactivé. Adressez-vous au centre de contact." in _page(response)
+    assert AccessAttempt.objects.count() == 0
+
+
+def test_with_the_identity_provider_configured_the_simulators_are_gone(client, settings, marie):
+    settings.DIGITAL_KEYS_PROVIDER = "oidc"
+
+    for name in [
+        "users:login_eid",
+        "users:login_password",
+        "users:login_email_code",
+        "users:email_key",
+    ]:
+        assert client.get(reverse(name)).status_code == 404

@@ -8,7 +8,6 @@ from django.core.management.base import BaseCommand, CommandError
 from csam_portal.audit import Actor
 from csam_portal.bulkload import MalformedFile
 from enterprises import services as enterprise_services
-from enterprises.models import Enterprise
 from users import services as user_services
 from users.models import Person, SimulatedCard, User
 
@@ -29,16 +28,20 @@ class Command(BaseCommand):
         portal = json.loads((DEMO_DIR / "portal.json").read_text(encoding="utf-8"))
         actor = Actor.system("load_demo")
         done = []
-        try:
-            if not Enterprise.objects.exists():
-                enterprise_services.registry_import_kbo(directory=DEMO_DIR / "kbo", actor=actor)
+        try:  # the imports are idempotent: an import run before leaves them nothing to do
+            _extract, reports = enterprise_services.registry_import_kbo(
+                directory=DEMO_DIR / "kbo", actor=actor, full=False
+            )
+            reports.append(
                 enterprise_services.registry_import_functions(
-                    path=DEMO_DIR / "functions.csv", actor=actor
+                    path=DEMO_DIR / "functions.csv", actor=actor, full=False
                 )
-                user_services.person_import(path=DEMO_DIR / "persons.csv", actor=actor)
-                done.append("registers")
+            )
+            reports.append(user_services.person_import(path=DEMO_DIR / "persons.csv", actor=actor))
         except MalformedFile as error:
             raise CommandError(str(error)) from error
+        if any(report.created or report.updated for report in reports):
+            done.append("registers")
 
         back_office = portal["back_office"]
         if not User.objects.filter(username=back_office["username"]).exists():

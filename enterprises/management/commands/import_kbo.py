@@ -9,8 +9,18 @@ class Command(ImportCommand):
     )
     path_help = "the folder of the extract"
 
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--force", action="store_true", help="apply an update even out of its order"
+        )
+
+    def handle(self, *args, force: bool = False, **options):
+        self.force = force
+        return super().handle(*args, **options)
+
     def run(self, path, actor, *, progress):
         _extract, reports = services.registry_import_kbo(
-            directory=path, actor=actor, progress=progress
+            directory=path, actor=actor, progress=progress, force=self.force
         )
         return reports
