@@ -15,6 +15,7 @@ import io
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from django.db import connection
@@ -58,10 +59,18 @@ class FileSpec:
     # SQL assignment such as "status = 'ST'"; None leaves them.
     absent: str | None = None
 
+    @cached_property
+    def _limited(self) -> list[tuple[int, str, int]]:
+        return [
+            (position, column, self.limits[column])
+            for position, column in enumerate(self.columns)
+            if column in self.limits
+        ]
+
     def check_lengths(self, values: Sequence) -> None:
-        for column, value in zip(self.columns, values, strict=True):
-            limit = self.limits.get(column)
-            if limit and value and len(value) > limit:
+        for position, column, limit in self._limited:
+            value = values[position]
+            if value and len(value) > limit:
                 raise RowError(f"{column} is longer than {limit} characters")
 
 
@@ -244,11 +253,13 @@ class Staging:
             self._copy = None
 
     def index(self, columns: Sequence[str]) -> None:
-        """Index the staged rows by `columns`, and let the planner know the table."""
-        column_sql = ", ".join(quote(column) for column in columns)
-        index = quote(f"{self.name}_key")
+        """Let the planner know the staged rows. PostgreSQL joins them by hashing; SQLite, which
+        joins by nested loops, gets an index on `columns`."""
         with connection.cursor() as cursor:
-            cursor.execute(f"CREATE INDEX {index} ON {quote(self.name)} ({column_sql})")
+            if connection.vendor != "postgresql":
+                column_sql = ", ".join(quote(column) for column in columns)
+                index = quote(f"{self.name}_key")
+                cursor.execute(f"CREATE INDEX {index} ON {quote(self.name)} ({column_sql})")
             cursor.execute(f"ANALYZE {quote(self.name)}")
 
     def abandon(self) -> None:

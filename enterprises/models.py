@@ -248,7 +248,7 @@ class LegalFunction(models.Model):
         related_name="legal_functions",
         db_index=False,  # the unique constraint starts with it
     )
-    niss = models.CharField(_("NISS"), max_length=11, db_index=True, validators=[validate_niss])
+    niss = models.CharField(_("NISS"), max_length=11, validators=[validate_niss])
     first_name = models.CharField(_("prénom"), max_length=100)
     last_name = models.CharField(_("nom"), max_length=100)
     function_code = models.CharField(_("code de fonction"), max_length=5)
@@ -266,6 +266,7 @@ class LegalFunction(models.Model):
                 name="legalfunction_unique",
             ),
         ]
+        indexes = [models.Index(fields=["niss"], name="legalfunction_niss")]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}, {self.label_fr} ({self.enterprise_id})"

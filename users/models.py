@@ -38,7 +38,7 @@ class Person(models.Model):
         MALE = "M", _("Homme")
         UNKNOWN = "X", _("Non précisé")
 
-    niss = models.CharField(_("NISS"), max_length=11, unique=True, validators=[validate_niss])
+    niss = models.CharField(_("NISS"), max_length=11, validators=[validate_niss])
     first_name = models.CharField(_("prénom"), max_length=100)
     last_name = models.CharField(_("nom"), max_length=100)
     gender = models.CharField(_("genre"), max_length=1, choices=Gender, default=Gender.UNKNOWN)
@@ -56,6 +56,9 @@ class Person(models.Model):
         verbose_name = _("personne")
         verbose_name_plural = _("personnes")
         ordering = ["last_name", "first_name"]
+        # A constraint, not unique=True: the same index without PostgreSQL's extra one for LIKE,
+        # which the national register's bulk import would maintain for nothing.
+        constraints = [models.UniqueConstraint(fields=["niss"], name="person_niss_unique")]
 
     def __str__(self) -> str:
         return self.full_name

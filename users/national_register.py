@@ -6,6 +6,9 @@ from csam_portal import numbers
 from csam_portal.bulkload import FileSpec, RowError
 from users.models import Language, Person
 
+LANGUAGES = frozenset(Language.values)  # computed once: enum lookups cost per row
+GENDERS = frozenset(Person.Gender.values)
+
 
 def parse_person(fields: list[str]) -> list:
     niss, first_name, last_name, gender, birth_date, language, has_eid = fields
@@ -21,11 +24,11 @@ def parse_person(fields: list[str]) -> list:
         except ValueError:
             raise RowError(f"{birth_date!r} is not a date (YYYY-MM-DD)") from None
     language = language.lower()
-    if language not in Language.values:
+    if language not in LANGUAGES:
         raise RowError(f"language {language!r} is not one of fr, nl, de, en")
     if has_eid not in {"0", "1"}:
         raise RowError(f"HasEid {has_eid!r} is neither 0 nor 1")
-    gender = gender if gender in Person.Gender.values else Person.Gender.UNKNOWN
+    gender = gender if gender in GENDERS else Person.Gender.UNKNOWN
     return [
         niss,
         first_name.strip(),
