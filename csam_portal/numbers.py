@@ -11,7 +11,7 @@ paths equal on every kind of number.
 import datetime
 import re
 
-from stdnum.be import bis, nn, ssn, vat
+from stdnum.be import ssn, vat
 from stdnum.exceptions import ValidationError
 
 _DOTTED_ENTERPRISE = re.compile(r"[01]\d{3}\.\d{3}\.\d{3}")
@@ -39,11 +39,6 @@ def niss(raw: str) -> str:
     return raw
 
 
-def is_bis(number: str) -> bool:
-    """A BIS number (register of persons not in the national register): month + 20 or + 40."""
-    return ssn.guess_type(number) == "bis"
-
-
 def _plausible_niss(number: str) -> bool:
     """stdnum's rules for an 11-digit number: month field, then mod 97 in one of two centuries.
 
@@ -59,4 +54,4 @@ def _plausible_niss(number: str) -> bool:
     return born_after_2000_possible and 97 - int("2" + number[:9]) % 97 == check
 
 
-__all__ = ["ValidationError", "bis", "enterprise_number", "is_bis", "niss", "nn"]
+__all__ = ["ValidationError", "enterprise_number", "niss"]

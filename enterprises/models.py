@@ -271,9 +271,6 @@ class LegalFunction(models.Model):
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}, {self.label_fr} ({self.enterprise_id})"
 
-    def is_valid_on(self, day) -> bool:
-        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
-
 
 class TranslatedName(models.Model):
     """A catalogue entry named in the four languages; `name` is the page's language's."""

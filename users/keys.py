@@ -153,7 +153,8 @@ def lockout_response(request, original_response, credentials):
     return render(request, "users/locked_out.html", {"minutes": minutes}, status=429)
 
 
-def totp_uri(user: User) -> str:
-    return pyotp.TOTP(user.totp_secret).provisioning_uri(
+def totp_uri(user: User, secret: str) -> str:
+    """What the mobile application scans: the secret, named after the account and CSAM."""
+    return pyotp.TOTP(secret).provisioning_uri(
         name=user.username or user.niss or "", issuer_name="CSAM"
     )

@@ -111,6 +111,18 @@ def _refuse(request: HttpRequest, form, wrong: str) -> None:
         form.add_error(None, str(wrong) % {"minutes": minutes})
 
 
+def _one_step_login(request: HttpRequest, method: str, form_class, wrong) -> HttpResponse:
+    """A key whose one form holds all it needs: the form, `authenticate()`, in or refused."""
+    _remember_next(request)
+    form = form_class(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        user = auth.authenticate(request, method=method, **form.cleaned_data)
+        if user is not None:
+            return _finish(request, user, method)
+        _refuse(request, form, wrong)
+    return _render_key(request, method, form)
+
+
 @never_cache
 @require_http_methods(["GET"])
 def login(request: HttpRequest) -> HttpResponse:
@@ -127,14 +139,7 @@ def login(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("pin")
 @require_http_methods(["GET", "POST"])
 def login_eid(request: HttpRequest) -> HttpResponse:
-    _remember_next(request)
-    form = forms.EidForm(request.POST if request.method == "POST" else None)
-    if form.is_valid():
-        user = auth.authenticate(request, method=Method.EID, **form.cleaned_data)
-        if user is not None:
-            return _finish(request, user, Method.EID)
-        _refuse(request, form, WRONG_PIN)
-    return _render_key(request, Method.EID, form)
+    return _one_step_login(request, Method.EID, forms.EidForm, WRONG_PIN)
 
 
 @simulators_only
@@ -183,14 +188,7 @@ def login_itsme_confirm(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("pin")
 @require_http_methods(["GET", "POST"])
 def login_eidas(request: HttpRequest) -> HttpResponse:
-    _remember_next(request)
-    form = forms.EidasForm(request.POST if request.method == "POST" else None)
-    if form.is_valid():
-        user = auth.authenticate(request, method=Method.EIDAS, **form.cleaned_data)
-        if user is not None:
-            return _finish(request, user, Method.EIDAS)
-        _refuse(request, form, WRONG_PIN)
-    return _render_key(request, Method.EIDAS, form)
+    return _one_step_login(request, Method.EIDAS, forms.EidasForm, WRONG_PIN)
 
 
 @simulators_only
@@ -198,14 +196,12 @@ def login_eidas(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
 def login_password(request: HttpRequest) -> HttpResponse:
-    _remember_next(request)
-    form = forms.PasswordForm(request.POST if request.method == "POST" else None)
-    if form.is_valid():
-        user = auth.authenticate(request, method=Method.PASSWORD, **form.cleaned_data)
-        if user is not None:
-            return _finish(request, user, Method.PASSWORD)
-        _refuse(request, form, _("Nom d'utilisateur ou mot de passe incorrect."))
-    return _render_key(request, Method.PASSWORD, form)
+    return _one_step_login(
+        request,
+        Method.PASSWORD,
+        forms.PasswordForm,
+        _lazy("Nom d'utilisateur ou mot de passe incorrect."),
+    )
 
 
 def _security_code_login(request: HttpRequest, method: str) -> HttpResponse:
@@ -427,9 +423,7 @@ def totp_key(request: HttpRequest) -> HttpResponse:
                 _("La clé numérique « Code de sécurité via une application mobile » est activée."),
             )
             return redirect("users:digital_keys")
-    uri = pyotp.TOTP(pending["secret"]).provisioning_uri(
-        name=request.user.username or request.user.niss or "", issuer_name="CSAM"
-    )
+    uri = keys.totp_uri(request.user, pending["secret"])
     svg = segno.make(uri, error="m").svg_inline(
         scale=5, svgclass=None, lineclass=None, omitsize=False
     )
