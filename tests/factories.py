@@ -10,9 +10,12 @@ from users import services
 from users.models import Person, SimulatedCard, User
 
 
-def make_niss(birth_date: datetime.date, serial: int) -> str:
-    """A national register number: yymmdd, a 3-digit serial, 97 - (number mod 97)."""
-    base = f"{birth_date:%y%m%d}{serial:03d}"
+def make_niss(birth_date: datetime.date, serial: int, *, month_offset: int = 0) -> str:
+    """A national register number: yymmdd, a 3-digit serial, 97 - (number mod 97).
+
+    `month_offset` 40 makes a BIS number (gender known).
+    """
+    base = f"{birth_date:%y}{birth_date.month + month_offset:02d}{birth_date:%d}{serial:03d}"
     prefix = "2" if birth_date.year >= 2000 else ""
     return f"{base}{97 - int(prefix + base) % 97:02d}"
 
@@ -66,9 +69,7 @@ class StaffUserFactory(factory.django.DjangoModelFactory):
 
 def make_bis(birth_date: datetime.date, serial: int) -> str:
     """A BIS number (gender known): the month + 40, then as a national number."""
-    base = f"{birth_date:%y}{birth_date.month + 40:02d}{birth_date:%d}{serial:03d}"
-    prefix = "2" if birth_date.year >= 2000 else ""
-    return f"{base}{97 - int(prefix + base) % 97:02d}"
+    return make_niss(birth_date, serial, month_offset=40)
 
 
 class SimulatedCardFactory(factory.django.DjangoModelFactory):

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests import processes  # noqa: E402 (after the path is set)
+from tests.bench.database import recreate_database  # noqa: E402
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "200"))
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/csam_bench")
@@ -50,7 +51,7 @@ def main() -> None:
         "CONTACT_MAX_PER_HOUR": str(10 * REQUESTS),  # one client posts them all
         "DIGITAL_KEYS_PROVIDER": "simulators",
     }
-    _create_database()
+    recreate_database(DATABASE_URL)
     manage = [sys.executable, "manage.py"]
     subprocess.run(
         [*manage, "migrate", "--noinput", "-v", "0"],
@@ -75,17 +76,6 @@ def main() -> None:
     print(f"POST /contact/ without e-mail: median {median_without:.2f} ms")
     print(f"POST /contact/ with an outbox e-mail: median {median_with:.2f} ms")
     print(f"ratio with/without: {median_with / median_without:.2f}")
-
-
-def _create_database() -> None:
-    """A new, empty database for each run: the figures never depend on an earlier one."""
-    import psycopg
-
-    name = DATABASE_URL.rsplit("/", 1)[1]
-    admin_url = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def _purge(queue: str) -> None:

@@ -17,6 +17,9 @@ from pathlib import Path
 
 import psycopg
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from tests.bench.database import recreate_database  # noqa: E402 (after the path is set)
+
 ROOT = Path(__file__).resolve().parents[2]
 GENERATOR = ROOT.parent / "shared" / "tools" / "make_registry.py"
 SIZES = [int(size) for size in os.environ.get("BENCH_SIZES", "50000 200000").split()]
@@ -37,7 +40,7 @@ def run(size: int, folder: Path) -> None:
     subprocess.run(
         [sys.executable, str(GENERATOR), "--synthetic", str(size), str(folder)], check=True
     )
-    _recreate_database()
+    recreate_database(DATABASE_URL)
     env = {**os.environ, "DATABASE_URL": DATABASE_URL, "LOG_LEVEL": "WARNING"}
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"],
@@ -145,14 +148,6 @@ def _copy_into_portal_table(path: Path) -> float:
         seconds = time.monotonic() - started
         connection.rollback()
     return seconds
-
-
-def _recreate_database() -> None:
-    name = DATABASE_URL.rsplit("/", 1)[1]
-    admin_url = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
 
 
 if __name__ == "__main__":

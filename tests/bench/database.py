@@ -1,0 +1,12 @@
+"""What the benchmarks share: a database of their own, new for each run."""
+
+import psycopg
+
+
+def recreate_database(url: str) -> None:
+    """Drop and create the database of `url`: the figures never depend on an earlier run."""
+    name = url.rsplit("/", 1)[1]
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
