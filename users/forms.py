@@ -37,6 +37,8 @@ class NissField(forms.CharField):
 
     def clean(self, value) -> str:
         value = super().clean(value)
+        if not value:
+            return value
         try:
             return ssn.validate(value)
         except StdnumError:
