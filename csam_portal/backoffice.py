@@ -15,6 +15,7 @@ PERMISSIONS: dict[str, list[str]] = {
         "change_contactmessage",
     ],
     "users": ["view_person", "view_user"],
+    "access_managers": ["view_registration", "view_accessmanager"],
     "enterprises": [
         "view_enterprise",
         "view_legalfunction",

@@ -32,15 +32,12 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("favicon.ico", views.favicon),
     path("", include("users.urls")),
+    path("", include("access_managers.urls")),
     path("oidc/authenticate/", user_views.fas_login, name="oidc_authentication_init"),
     path("oidc/callback/", user_views.fas_callback, name="oidc_authentication_callback"),
     # Services that later flows build: each shows "not yet available" in the portal's look.
-    path("gap/designate/", views.upcoming, {"feature": "gap_designate"}, name="gap_designate"),
     path(
         "gap/exceptional/", views.upcoming, {"feature": "gap_exceptional"}, name="gap_exceptional"
-    ),
-    path(
-        "access-managers/", views.upcoming, {"feature": "access_managers"}, name="access_managers"
     ),
     path(
         "social-security/",

@@ -22,9 +22,7 @@ from users import services as user_services
 
 # The services that later flows build; until then their links lead to a page that says so.
 UPCOMING = {
-    "gap_designate": _("Désigner un Gestionnaire d'Accès Principal"),
     "gap_exceptional": _("Désigner un Gestionnaire d'Accès Principal – procédure exceptionnelle"),
-    "access_managers": _("Désigner des Gestionnaires d'Accès"),
     "access_management": _("Gestion des Accès – Sécurité sociale"),
     "mandates": _("Gestion des mandats"),
 }

@@ -85,3 +85,75 @@ class SimulatedCardFactory(factory.django.DjangoModelFactory):
     kind = SimulatedCard.Kind.EID
     country = "BE"
     pin = factory.LazyAttribute(lambda card: services.pin_digest(card.person, card.pin_code))
+
+
+def make_enterprise_number(serial: int) -> str:
+    """A 10-digit enterprise number: 0 + 7 digits, then 97 - (those 8 digits mod 97)."""
+    base = 2_000_000 + serial
+    return f"0{base:07d}{97 - base % 97:02d}"
+
+
+class EnterpriseFactory(factory.django.DjangoModelFactory):
+    """An active enterprise with its French official name and registered office."""
+
+    class Meta:
+        model = "enterprises.Enterprise"
+        django_get_or_create = ["number"]
+        skip_postgeneration_save = True
+
+    number = factory.Sequence(make_enterprise_number)
+    status = "AC"
+    juridical_situation = "000"
+    type_of_enterprise = "2"
+    juridical_form = "014"
+    start_date = datetime.date(2010, 1, 1)
+
+    @factory.post_generation
+    def name(enterprise, create, extracted, **kwargs):
+        if create:
+            enterprise.denominations.create(
+                language="1", type="001", value=extracted or f"Entreprise {enterprise.number}"
+            )
+            enterprise.addresses.create(
+                type_of_address="REGO",
+                zipcode="1000",
+                municipality_fr="Bruxelles",
+                municipality_nl="Brussel",
+                street_fr="Rue Royale",
+                street_nl="Koningsstraat",
+                house_number="1",
+            )
+
+
+class LegalFunctionFactory(factory.django.DjangoModelFactory):
+    """A legal function valid today (no end date) of `person` in `enterprise`."""
+
+    class Meta:
+        model = "enterprises.LegalFunction"
+        exclude = ["person"]
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    person = factory.SubFactory(PersonFactory)
+    niss = factory.SelfAttribute("person.niss")
+    first_name = factory.SelfAttribute("person.first_name")
+    last_name = factory.SelfAttribute("person.last_name")
+    function_code = "10003"
+    label_fr = "Gérant"
+    label_nl = "Zaakvoerder"
+    start_date = datetime.date(2015, 1, 1)
+    end_date = None
+
+
+class AccessManagerFactory(factory.django.DjangoModelFactory):
+    """A current term (GAP unless told), designated by the person themself."""
+
+    class Meta:
+        model = "access_managers.AccessManager"
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    person = factory.SubFactory(PersonFactory)
+    role = "GAP"
+    email = factory.LazyAttribute(lambda term: f"{term.person.niss}@gap.example")
+    phone = "+3222000000"
+    designated_by = factory.SelfAttribute("person")
+    procedure = "standard"

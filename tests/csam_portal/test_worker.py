@@ -4,8 +4,11 @@ These tests start processes, so they commit to the test database (transactional_
 """
 
 import os
+import re
 import time
 import uuid
+from email.header import decode_header, make_header
+from html import unescape
 
 import pytest
 
@@ -158,3 +161,59 @@ def test_processes_helpers_time_out_with_a_clear_message():
         processes.wait_for(lambda: False, timeout=0.3, what="nothing")
 
     assert time.monotonic() - started < 2
+
+
+@pytest.mark.redis
+def test_a_real_worker_delivers_the_gap_confirmation_email(smtp_sink, settings):
+    """The standard procedure on the real stack: eID login, the three screens, «Confirmer»;
+    the worker takes the outbox row from Redis and the SMTP sink receives the instructions."""
+    from tests.factories import EnterpriseFactory, LegalFunctionFactory, SimulatedCardFactory
+
+    enterprise = EnterpriseFactory(name="Boulangerie Réelle")
+    settings.SECRET_KEY = processes.portal_env(redis_url="")["SECRET_KEY"]  # the PIN's digest key
+    card = SimulatedCardFactory()
+    LegalFunctionFactory(enterprise=enterprise, person=card.person)
+    env = processes.portal_env(
+        redis_url=os.environ["REDIS_URL"],
+        email_url=smtp_sink.url,
+        CELERY_TASK_DEFAULT_QUEUE=f"test-{uuid.uuid4().hex}",
+    )
+    wizard = "gap_designation_wizard-current_step"
+
+    with processes.web_server(env) as base_url, processes.celery_worker(env):
+        browser = processes.Browser(base_url)
+        browser.submit("/login/eid/", {"niss": card.person.niss, "pin": "1234"})
+        browser.get("/gap/designate/")
+        browser.submit(
+            "/gap/designate/enterprise/",
+            {wizard: "enterprise", "enterprise-number": enterprise.number},
+        )
+        browser.submit(
+            "/gap/designate/manager/",
+            {
+                wizard: "manager",
+                "manager-gap": "self",
+                "manager-requester_email": "direction@boulangerie.be",
+                "manager-requester_phone": "02 512 34 56",
+            },
+        )
+        _status, page = browser.get("/gap/designate/confirmation/")
+        match = re.search(r'name="confirmation-token" value="([^"]+)"', page)
+        assert match, page[-3000:]
+        token = match.group(1)
+        status, page, _seconds = browser.submit(
+            "/gap/designate/confirmation/",
+            {wizard: "confirmation", "confirmation-confirm": "on", "confirmation-token": token},
+        )
+        assert status == 200
+        assert "Gestionnaire d'Accès Principal désigné !" in unescape(page)
+        processes.wait_for(lambda: smtp_sink.messages, timeout=30, what="the e-mail")
+
+    [message] = smtp_sink.messages
+    assert message["To"] == "direction@boulangerie.be"
+    assert "Boulangerie Réelle" in str(make_header(decode_header(message["Subject"])))
+    email = OutboundEmail.objects.get()
+    assert (email.template, email.status) == (
+        "access_managers/gap_designated",
+        OutboundEmail.Status.SENT,
+    )

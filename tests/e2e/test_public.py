@@ -44,8 +44,8 @@ def test_access_management_page_leads_to_both_procedures(page, a11y):
     page.get_by_role(
         "link", name=re.compile(r"^Désigner un Gestionnaire d'Accès Principal")
     ).click()
-    expect(
-        page.get_by_text("Ce service n'est pas encore disponible sur ce portail.")
+    expect(  # the standard procedure starts by logging in with a digital key
+        page.get_by_role("heading", level=1, name="S'identifier à l'administration en ligne")
     ).to_be_visible()
     a11y(page)
     page.go_back()

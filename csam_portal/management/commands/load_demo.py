@@ -5,6 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from access_managers import selectors as access_manager_selectors
+from access_managers import services as access_manager_services
 from csam_portal.audit import Actor
 from csam_portal.bulkload import MalformedFile
 from enterprises import services as enterprise_services
@@ -21,7 +23,8 @@ class Command(BaseCommand):
     help = (
         "Load the demo (enterprises/fixtures/demo, a copy of ../shared/data/demo): the registers, "
         "the back-office account, an account (username = the key of IDENTITIES.md) and the "
-        "simulated cards of each demo person. Idempotent: what exists is left as it is."
+        "simulated cards of each demo person, and the registrations of portal.json with their "
+        "GAPs. Idempotent: what exists is left as it is."
     )
 
     def handle(self, *args, **options):
@@ -56,6 +59,10 @@ class Command(BaseCommand):
         accounts = self._accounts(portal["password_for_demo_accounts"], actor)
         if accounts:
             done.append(f"{accounts} demo accounts")
+
+        registrations = self._registrations(portal["registrations"], actor)
+        if registrations:
+            done.append(f"{registrations} registrations")
 
         summary = ", ".join(done) if done else "nothing new"
         self.stdout.write(f"Demo loaded: {summary}.")
@@ -96,6 +103,26 @@ class Command(BaseCommand):
                 username=match["key"],
                 password_hash=password_hash,
                 email=f"{match['key']}@demo.example",
+                actor=actor,
+            )
+            created += 1
+        return created
+
+    def _registrations(self, registrations: list[dict], actor: Actor) -> int:
+        """Each enterprise of portal.json registered by its GAP, a legal representative who
+        designates themself: the same service as the standard procedure."""
+        created = 0
+        for registration in registrations:
+            number, gap = registration["enterprise"], registration["gap"]
+            if access_manager_selectors.gap_current(enterprise_number=number) is not None:
+                continue
+            person = Person.objects.get(niss=gap["niss"])
+            access_manager_services.gap_designate(
+                enterprise_number=number,
+                requester=person,
+                person=person,
+                email=gap["email"],
+                phone=gap["phone"],
                 actor=actor,
             )
             created += 1

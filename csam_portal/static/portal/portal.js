@@ -22,3 +22,23 @@
     });
   });
 })();
+
+/* Parts of a form that apply to one choice of a radio group (data-show-if="name=value") are
+   hidden while another choice is made. Without JavaScript they all show, each saying when it
+   applies (.no-js-only). */
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+  function update(form) {
+    form.querySelectorAll("[data-show-if]").forEach(function (part) {
+      var rule = part.getAttribute("data-show-if").split("=");
+      var checked = form.querySelector('input[name="' + rule[0] + '"]:checked');
+      part.hidden = checked !== null && checked.value !== rule[1];
+    });
+  }
+  document.querySelectorAll("form").forEach(function (form) {
+    if (!form.querySelector("[data-show-if]")) { return; }
+    update(form);
+    form.addEventListener("change", function () { update(form); });
+  });
+})();

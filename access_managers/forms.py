@@ -1,0 +1,260 @@
+"""The screens of the GAP designation (flows.md §1) and the co-GAP form: parse, normalise, check.
+
+Labels marked with « * » are the seeds' own: the fields are checked here (and again by the
+service at «Confirmer») rather than marked required by the form library, which would add its own
+asterisk.
+"""
+
+from __future__ import annotations
+
+import phonenumbers
+from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from access_managers import permissions, selectors
+from csam_portal.forms import EnterpriseNumberField
+from users.forms import NissField
+from users.models import Person
+
+REQUIRED = _("Ce champ est obligatoire.")
+
+
+class PhoneField(forms.CharField):
+    """A telephone number as people write it (02 512 34 56, +32 2 512 34 56): its E.164 form."""
+
+    default_error_messages = {
+        "invalid": _(
+            "Ce numéro de téléphone n'est pas valable. Indiquez-le avec son indicatif, par "
+            "exemple 02 512 34 56 ou +32 2 512 34 56."
+        ),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}))
+        super().__init__(**kwargs)
+
+    def clean(self, value) -> str:
+        value = super().clean(value)
+        if not value:
+            return value
+        try:
+            number = phonenumbers.parse(value, "BE")
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _email_field(label):
+    return forms.EmailField(
+        label=label,
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "aria-required": "true"}),
+        error_messages={
+            "invalid": _("Saisissez une adresse e-mail valide, par exemple nom@entreprise.be.")
+        },
+    )
+
+
+def _phone_field():
+    return PhoneField(
+        label=_("Téléphone *"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "tel", "type": "tel", "aria-required": "true"}
+        ),
+    )
+
+
+def _require(form: forms.Form, *names: str) -> None:
+    for name in names:
+        if not form.cleaned_data.get(name) and name not in form.errors:
+            form.add_error(name, forms.ValidationError(REQUIRED, code="required"))
+
+
+class EnterpriseStepForm(forms.Form):
+    """Screen 1: the enterprise the requester represents.
+
+    Valid when the enterprise may be registered by this requester (permissions) and, if it is
+    registered already, once the requester has seen its current GAP (`seen_gap`): the first
+    submit of a registered enterprise comes back with the notice and its GAP's name.
+    """
+
+    number = EnterpriseNumberField(
+        label=_("Numéro d'entreprise"),
+        help_text=_("Par exemple 0123.456.789, 0123456789 ou BE0123456789."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    seen_gap = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, requester: Person, **kwargs):
+        self.requester = requester
+        self.enterprise = None
+        self.current_gap = None
+        self.needs_acknowledgement = False
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        number = cleaned.get("number")
+        if not number:
+            return cleaned
+        try:
+            self.enterprise = permissions.enterprise_for_gap_designation(
+                number=number, niss=self.requester.niss
+            )
+        except forms.ValidationError as error:
+            self.add_error("number", error)
+            return cleaned
+        self.current_gap = selectors.gap_current(enterprise_number=number)
+        seen = self.current_gap.person_id if self.current_gap else ""
+        if seen != (cleaned.get("seen_gap") or ""):
+            # Not an error: the page shows who the GAP is, the next submit goes on.
+            self.needs_acknowledgement = True
+            self.data = self.data.copy()
+            self.data[self.add_prefix("seen_gap")] = seen
+            raise forms.ValidationError("", code="already_registered")
+        cleaned["seen_gap"] = seen or None
+        return cleaned
+
+    @property
+    def requester_is_gap(self) -> bool:
+        return bool(self.current_gap and self.current_gap.person_id == self.requester.niss)
+
+
+class ManagerStepForm(forms.Form):
+    """Screen 2: who becomes GAP (the requester or another person) and the contact data."""
+
+    SELF, OTHER = "self", "other"
+
+    gap = forms.ChoiceField(
+        label=_("Qui sera Gestionnaire d'Accès Principal ?"),
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    niss = NissField(label=_("Numéro de registre national * (11 chiffres)"), required=False)
+    email = _email_field(_("E-mail *"))
+    phone = _phone_field()
+    requester_email = _email_field(_("E-mail *"))
+    requester_phone = _phone_field()
+
+    def __init__(self, *args, requester: Person, current_gap_niss: str | None, **kwargs):
+        self.requester = requester
+        self.current_gap_niss = current_gap_niss
+        self.person = None
+        super().__init__(*args, **kwargs)
+        choices = [(self.OTHER, _("Autre personne"))]
+        if requester.niss != current_gap_niss:  # designating oneself again is refused
+            choices.insert(0, (self.SELF, requester.full_name))
+        self.fields["gap"].choices = choices
+        self.fields["gap"].initial = choices[0][0]
+        self.fields["niss"].widget.attrs["aria-required"] = "true"
+
+    @property
+    def is_other(self) -> bool:
+        return self.data.get(self.add_prefix("gap"), self.fields["gap"].initial) == self.OTHER
+
+    def clean(self):
+        cleaned = super().clean()
+        _require(self, "gap", "requester_email", "requester_phone")
+        if cleaned.get("gap") == self.SELF:
+            self.person = self.requester
+            return cleaned
+        _require(self, "niss", "email", "phone")
+        niss = cleaned.get("niss")
+        if not niss:
+            return cleaned
+        if niss == self.requester.niss:
+            self.add_error(
+                "niss",
+                forms.ValidationError(
+                    gettext("C'est votre propre numéro : choisissez votre nom ci-dessus."),
+                    code="self_as_other",
+                ),
+            )
+        elif niss == self.current_gap_niss:
+            self.add_error(
+                "niss",
+                forms.ValidationError(
+                    gettext(
+                        "Cette personne est déjà Gestionnaire d'Accès Principal de cette "
+                        "entreprise."
+                    ),
+                    code="already_gap",
+                ),
+            )
+        else:
+            self.person = selectors.person_get(niss=niss)
+            if self.person is None:
+                self.add_error(
+                    "niss",
+                    forms.ValidationError(
+                        gettext("Ce numéro n'est pas connu du registre national."),
+                        code="unknown_person",
+                    ),
+                )
+        return cleaned
+
+    def designation(self) -> dict:
+        """The service's keyword arguments for the GAP and the requester's contact data."""
+        data = self.cleaned_data
+        if data["gap"] == self.SELF:
+            return {
+                "person": self.requester,
+                "email": data["requester_email"],
+                "phone": data["requester_phone"],
+            }
+        return {
+            "person": self.person,
+            "email": data["email"],
+            "phone": data["phone"],
+            "requester_email": data["requester_email"],
+            "requester_phone": data["requester_phone"],
+        }
+
+
+class ConfirmationStepForm(forms.Form):
+    """Screen 3: «Oui, je confirme»; `token` names the request, so it is carried out once."""
+
+    confirm = forms.BooleanField(label=_("Oui, je confirme"), required=False)
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def clean_confirm(self) -> bool:
+        if not self.cleaned_data.get("confirm"):
+            raise forms.ValidationError(
+                _("Cochez « Oui, je confirme » pour confirmer la demande."), code="required"
+            )
+        return True
+
+
+class CoGapSearchForm(forms.Form):
+    """The person to name co-GAP, found by their NISS in the national register."""
+
+    niss = NissField(label=_("NISS"))
+
+    def clean_niss(self) -> str:
+        niss = self.cleaned_data["niss"]
+        self.person = selectors.person_get(niss=niss)
+        if self.person is None:
+            raise forms.ValidationError(
+                gettext("Ce numéro n'est pas connu du registre national."), code="unknown_person"
+            )
+        return niss
+
+
+class CoGapAddForm(CoGapSearchForm):
+    """Once the person's name is shown: their e-mail address, then «Ajouter»."""
+
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        error_messages={
+            "invalid": _("Saisissez une adresse e-mail valide, par exemple nom@entreprise.be.")
+        },
+    )
+    phone = PhoneField(label=_("Téléphone (facultatif)"), required=False)

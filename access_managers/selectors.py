@@ -1,0 +1,119 @@
+"""Reads of registrations and access managers, with what their pages show already fetched."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from access_managers.models import AccessManager
+from enterprises.models import Enterprise, LegalFunction
+from users.models import Person
+
+Role = AccessManager.Role
+
+
+def legal_functions_valid_today(*, niss: str, enterprise_number: str) -> QuerySet[LegalFunction]:
+    """The legal functions `niss` holds in the enterprise today: the register is the truth."""
+    today = timezone.localdate()
+    return LegalFunction.objects.filter(
+        Q(end_date=None) | Q(end_date__gte=today),
+        enterprise_id=enterprise_number,
+        niss=niss,
+        start_date__lte=today,
+    )
+
+
+def gap_current(*, enterprise_number: str) -> AccessManager | None:
+    """The enterprise's GAP today, with their person; None while it is not registered."""
+    return (
+        AccessManager.objects.select_related("person")
+        .filter(enterprise_id=enterprise_number, role=Role.GAP, ended_at=None)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Roles:
+    """What a person is to one enterprise (access.md's roles that exist so far)."""
+
+    is_lr: bool = False
+    is_gap: bool = False
+    is_co_gap: bool = False
+
+    def __bool__(self) -> bool:
+        return self.is_lr or self.is_gap or self.is_co_gap
+
+    @property
+    def highest(self) -> str:
+        """The role the audit log records for a change made through the enterprise's pages."""
+        if self.is_gap:
+            return "GAP"
+        if self.is_co_gap:
+            return "coGAP"
+        return "LR" if self.is_lr else ""
+
+
+def roles_in(*, niss: str | None, enterprise_number: str) -> Roles:
+    """`niss`'s roles in the enterprise: two queries."""
+    if not niss:
+        return Roles()
+    terms = set(
+        AccessManager.objects.filter(
+            enterprise_id=enterprise_number, person_id=niss, ended_at=None
+        ).values_list("role", flat=True)
+    )
+    return Roles(
+        is_lr=legal_functions_valid_today(niss=niss, enterprise_number=enterprise_number).exists(),
+        is_gap=Role.GAP in terms,
+        is_co_gap=Role.CO_GAP in terms,
+    )
+
+
+def access_manager_terms_of(*, niss: str) -> QuerySet[AccessManager]:
+    """The person's current GAP and co-GAP terms, each with its enterprise and the enterprise's
+    names: two queries, however many enterprises."""
+    return (
+        AccessManager.objects.filter(person_id=niss, ended_at=None)
+        .select_related("enterprise")
+        .prefetch_related("enterprise__denominations")
+        .order_by("enterprise_id", "role")
+    )
+
+
+def enterprise_with_managers(*, number: str) -> Enterprise | None:
+    """The enterprise with its names, addresses, current GAP and co-GAPs, and the GAP history
+    (who, from, to, designated by, procedure): five queries, however many rows."""
+    current = (
+        AccessManager.objects.filter(ended_at=None, role=Role.CO_GAP)
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name")
+    )
+    history = (
+        AccessManager.objects.filter(role=Role.GAP)
+        .select_related("person", "designated_by")
+        .order_by("-started_at")
+    )
+    return (
+        Enterprise.objects.prefetch_related(
+            "denominations",
+            "addresses",
+            Prefetch("access_managers", queryset=current, to_attr="co_gaps"),
+            Prefetch("access_managers", queryset=history, to_attr="gap_terms"),
+        )
+        .filter(number=number)
+        .first()
+    )
+
+
+def person_get(*, niss: str) -> Person | None:
+    return Person.objects.filter(niss=niss).select_related("account").first()
+
+
+def person_language(person: Person) -> str:
+    """The language to write to `person` in: their account's choice, else the register's."""
+    try:
+        return person.account.language
+    except Person.account.RelatedObjectDoesNotExist:
+        return person.language

@@ -1,0 +1,136 @@
+"""access.md, row by row, against every role (ANOTHER enterprise's included)."""
+
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from access_managers.models import AccessManager
+from csam_portal.models import AuditRecord, OutboundEmail
+
+pytestmark = pytest.mark.django_db
+
+WIZARD = "gap_designation_wizard-current_step"
+
+
+def _state():
+    return (
+        list(AccessManager.objects.order_by("pk").values_list("pk", "ended_at")),
+        OutboundEmail.objects.count(),
+        AuditRecord.objects.count(),
+    )
+
+
+# fmt: off
+REGISTER = [
+    ("anon", "login"), ("person", "refused"), ("lr", "allowed"), ("gap", "refused"),
+    ("gap_lr", "allowed"), ("co_gap", "refused"), ("other_lr", "refused"),
+    ("other_gap", "refused"), ("other_co_gap", "refused"), ("staff", 403),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("role", "expected"), REGISTER)
+def test_register_or_change_the_gap_standard(client, world, role, expected):
+    from tests.factories import LegalFunctionFactory
+
+    if role == "gap_lr":  # a GAP may change the GAP only while also a legal representative
+        LegalFunctionFactory(enterprise=world.enterprise, person=world.person("gap"))
+        role = "gap"
+    world.log_in(client, role)
+    client.get(reverse("access_managers:gap_designate"))
+    before = _state()
+
+    response = client.post(
+        reverse("access_managers:gap_designate_step", args=["enterprise"]),
+        {
+            WIZARD: "enterprise",
+            "enterprise-number": world.enterprise.number,
+            "enterprise-seen_gap": world.person("gap").niss,
+        },
+    )
+
+    if expected == "login":
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("users:login"))
+    elif expected == "allowed":
+        assert response.status_code == 302
+        assert response.url.endswith("/manager/")
+    elif expected == "refused":
+        assert response.status_code == 200
+        html = unescape(response.content.decode())
+        assert "Vous n'exercez pas aujourd'hui de fonction légale" in html
+    else:
+        assert response.status_code == expected
+    assert _state() == before
+
+
+# fmt: off
+GGA_PAGE = [
+    ("anon", 302), ("person", 404), ("lr", 403), ("gap", 200), ("co_gap", 200),
+    ("other_lr", 404), ("other_gap", 404), ("other_co_gap", 404), ("staff", 403),
+]
+CO_GAPS = [
+    ("anon", 302), ("person", 404), ("lr", 403), ("gap", 200), ("co_gap", 403),
+    ("other_lr", 404), ("other_gap", 404), ("other_co_gap", 404), ("staff", 403),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("role", "status"), GGA_PAGE)
+def test_see_the_gga_page(client, world, role, status):
+    world.log_in(client, role)
+
+    response = client.get(reverse("access_managers:enterprise", args=[world.enterprise.number]))
+
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(("role", "status"), CO_GAPS)
+def test_name_a_co_gap(client, world, role, status):
+    from tests.factories import PersonFactory
+
+    world.log_in(client, role)
+    url = reverse("access_managers:co_gap_add", args=[world.enterprise.number])
+    person = PersonFactory()
+    before = _state()
+
+    page = client.get(url)
+    response = client.post(url, {"niss": person.niss, "email": "co@test.be", "add": "1"})
+
+    assert page.status_code == status
+    if status == 200:
+        assert response.status_code == 302
+        assert AccessManager.objects.filter(person=person, role="COGAP").exists()
+    else:
+        assert response.status_code == status
+        assert _state() == before
+
+
+@pytest.mark.parametrize(("role", "status"), CO_GAPS)
+def test_remove_a_co_gap(client, world, role, status):
+    world.log_in(client, role)
+    term = AccessManager.objects.get(enterprise=world.enterprise, role="COGAP")
+    url = reverse("access_managers:co_gap_remove", args=[world.enterprise.number, term.pk])
+    before = _state()
+
+    page = client.get(url)
+    response = client.post(url)
+
+    assert page.status_code == status
+    term.refresh_from_db()
+    if status == 200:
+        assert response.status_code == 302
+        assert term.ended_at is not None
+    else:
+        assert response.status_code == status
+        assert term.ended_at is None
+        assert _state() == before
+
+
+def test_an_unknown_enterprise_is_not_found(client, world):
+    world.log_in(client, "gap")
+
+    response = client.get(reverse("access_managers:enterprise", args=["0200000043"]))
+
+    assert response.status_code == 404
