@@ -7,12 +7,14 @@ asterisk.
 
 from __future__ import annotations
 
+import unicodedata
+
 import phonenumbers
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from access_managers import permissions, selectors
+from access_managers import permissions, selectors, services
 from csam_portal.forms import EnterpriseNumberField
 from users.forms import NissField
 from users.models import Person
@@ -112,6 +114,9 @@ class EnterpriseStepForm(forms.Form):
             return cleaned
         self.current_gap = selectors.gap_current(enterprise_number=number)
         seen = self.current_gap.person_id if self.current_gap else ""
+        if self.current_gap is None:  # not registered: nothing to acknowledge
+            cleaned["seen_gap"] = None
+            return cleaned
         if seen != (cleaned.get("seen_gap") or ""):
             # Not an error: the page shows who the GAP is, the next submit goes on.
             self.needs_acknowledgement = True
@@ -258,3 +263,102 @@ class CoGapAddForm(CoGapSearchForm):
         },
     )
     phone = PhoneField(label=_("Téléphone (facultatif)"), required=False)
+
+
+def _comparable(name: str) -> str:
+    """A name with case, accents, spaces and hyphens ignored (flows.md §2)."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(c for c in decomposed if c.isalnum() and not unicodedata.combining(c))
+
+
+class IdentityStepForm(forms.Form):
+    """Screen 1 of the exceptional procedure: who the legal representative is, for which
+    enterprise. A mismatch gets one generic refusal: the page never tells which part is wrong,
+    and an IP address gets only a few refusals an hour."""
+
+    niss = NissField(label=_("Numéro de registre national (11 chiffres)"), required=False)
+    first_name = forms.CharField(label=_("Prénom"), max_length=100, required=False)
+    last_name = forms.CharField(label=_("Nom"), max_length=100, required=False)
+    number = EnterpriseNumberField(
+        label=_("Numéro d'entreprise (10 chiffres)"),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    seen_gap = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, ip: str | None, record_failures: bool = True, **kwargs):
+        self.ip = ip
+        self.record_failures = record_failures
+        self.requester = None
+        self.current_gap = None
+        self.needs_acknowledgement = False
+        super().__init__(*args, **kwargs)
+        for name in ("niss", "first_name", "last_name", "number"):
+            self.fields[name].widget.attrs["aria-required"] = "true"
+
+    def clean(self):
+        cleaned = super().clean()
+        _require(self, "niss", "first_name", "last_name", "number")
+        if self.errors:
+            return cleaned
+        if self.record_failures and services.identity_checks_exhausted(ip=self.ip):
+            raise forms.ValidationError(
+                gettext(
+                    "Trop de tentatives ont échoué depuis votre connexion. Réessayez dans une "
+                    "heure, ou contactez le Centre de Contact."
+                ),
+                code="too_many",
+            )
+        niss, number = cleaned["niss"], cleaned["number"]
+        functions = selectors.legal_functions_valid_today(niss=niss, enterprise_number=number)
+        names = (_comparable(cleaned["first_name"]), _comparable(cleaned["last_name"]))
+        matches = any(
+            (_comparable(function.first_name), _comparable(function.last_name)) == names
+            for function in functions
+        )
+        self.requester = selectors.person_get(niss=niss) if matches else None
+        try:
+            if self.requester is None:
+                raise forms.ValidationError("", code="unknown")
+            permissions.enterprise_for_gap_designation(number=number, niss=niss)
+        except forms.ValidationError:
+            if self.record_failures:
+                services.identity_failure_record(ip=self.ip)
+            raise forms.ValidationError(
+                gettext(
+                    "Ces données ne correspondent à aucun représentant légal actuel d'une "
+                    "entreprise active dans la Banque-Carrefour des Entreprises. Vérifiez le "
+                    "numéro de registre national, le prénom, le nom et le numéro d'entreprise."
+                ),
+                code="identity_refused",
+            ) from None
+        self.current_gap = selectors.gap_current(enterprise_number=number)
+        seen = self.current_gap.person_id if self.current_gap else ""
+        if self.current_gap is None:  # not registered: nothing to acknowledge
+            cleaned["seen_gap"] = None
+            return cleaned
+        if seen != (cleaned.get("seen_gap") or ""):
+            self.needs_acknowledgement = True
+            self.data = self.data.copy()
+            self.data[self.add_prefix("seen_gap")] = seen
+            raise forms.ValidationError("", code="already_registered")
+        cleaned["seen_gap"] = seen or None
+        return cleaned
+
+    @property
+    def requester_is_gap(self) -> bool:
+        return bool(
+            self.current_gap
+            and self.requester
+            and self.current_gap.person_id == self.requester.niss
+        )
+
+
+class TicketStatusForm(forms.Form):
+    """A ticket and its enterprise's number: both must match to see the request's status."""
+
+    ticket = forms.CharField(label=_("Numéro de ticket"), max_length=20)
+    number = EnterpriseNumberField(label=_("Numéro d'entreprise"))
+
+    def clean_ticket(self) -> str:
+        return "".join(self.cleaned_data["ticket"].split()).upper()

@@ -84,3 +84,11 @@ def enterprise_for_co_gap_edit(request: HttpRequest, number: str) -> tuple[Enter
     if not can_manage_co_gaps(roles):
         raise PermissionDenied
     return enterprise, Actor.from_request(request, role=roles.highest)
+
+
+def can_download_exceptional_document(request: HttpRequest, exceptional, session_tickets) -> bool:
+    """The session that made the request, or back-office staff who may see requests."""
+    if exceptional.ticket in session_tickets:
+        return True
+    user = request.user
+    return user.is_staff and user.has_perm("access_managers.view_exceptionalrequest")

@@ -3,14 +3,24 @@ the e-mails through the outbox."""
 
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from access_managers import permissions, selectors
-from access_managers.models import AccessManager, Procedure, Registration
+from access_managers.models import (
+    AccessManager,
+    ExceptionalRequest,
+    IdentityCheckFailure,
+    Procedure,
+    Registration,
+)
 from csam_portal import audit, outbox
 from enterprises.models import Enterprise
 from users.models import Person
@@ -76,6 +86,8 @@ def gap_designate(
     if token:
         done = AccessManager.objects.filter(request_token=token).first()
         if done is not None:
+            if (done.enterprise_id, done.designated_by_id) != (enterprise.number, requester.niss):
+                raise ValidationError(_("Cette demande a déjà été traitée."), code="token_used")
             return done
     current = selectors.gap_current(enterprise_number=enterprise.number)
     if current is not None and current.person_id == person.niss:
@@ -96,6 +108,7 @@ def gap_designate(
         except IntegrityError:  # registered meanwhile by a request that took no lock
             raise already_registered_error() from None
         audit.record(actor, "registration_create", registration, after=registration)
+    replaced_before = audit.snapshot(current)
     if current is not None:
         before = audit.snapshot(current)
         current.ended_at = now
@@ -129,7 +142,7 @@ def gap_designate(
             gap.save(force_insert=True)
     except IntegrityError:  # the database's last word on "one current GAP"
         raise already_registered_error() from None
-    audit.record(actor, "gap_designate", gap, before=current, after=gap)
+    audit.record(actor, "gap_designate", gap, before=replaced_before, after=gap)
     _gap_emails(gap=gap, enterprise=enterprise, replaced=current)
     return gap
 
@@ -178,6 +191,18 @@ def _gap_emails(
         )
 
 
+def _lock_as_gap(*, enterprise: Enterprise, actor: audit.Actor) -> None:
+    """Lock the enterprise and check, under the lock, that the actor still is its GAP: a GAP
+    replaced a moment ago loses the right at once (access.md)."""
+    Enterprise.objects.select_for_update().filter(number=enterprise.number).first()
+    current = selectors.gap_current(enterprise_number=enterprise.number)
+    if current is None or actor.user is None or current.person_id != actor.user.niss:
+        raise ValidationError(
+            _("Vous n'êtes plus Gestionnaire d'Accès Principal de cette entreprise."),
+            code="not_gap",
+        )
+
+
 @transaction.atomic
 def co_gap_add(
     *, enterprise: Enterprise, person: Person, email: str, phone: str = "", actor: audit.Actor
@@ -186,7 +211,7 @@ def co_gap_add(
 
     Refused (ValidationError) if they are its GAP or already a co-GAP of it.
     """
-    Enterprise.objects.select_for_update().filter(number=enterprise.number).first()
+    _lock_as_gap(enterprise=enterprise, actor=actor)
     current = AccessManager.objects.filter(
         enterprise=enterprise, person=person, ended_at=None
     ).values_list("role", flat=True)
@@ -233,6 +258,7 @@ def co_gap_remove(*, enterprise: Enterprise, term_id: int, actor: audit.Actor) -
     Raises ValidationError if the term is not a current co-GAP of the enterprise (removed
     meanwhile, or another enterprise's).
     """
+    _lock_as_gap(enterprise=enterprise, actor=actor)
     term = (
         AccessManager.objects.select_for_update()
         .select_related("person")
@@ -258,3 +284,218 @@ def co_gap_remove(*, enterprise: Enterprise, term_id: int, actor: audit.Actor) -
         co_gap_name=term.person.full_name,
     )
     return term
+
+
+# Tickets: the year's two digits, then 11 characters without the look-alikes (0/O, 1/I/L).
+TICKET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def ticket_new() -> str:
+    """A ticket such as 26A006MZPQRCZ, from the system's cryptographic random source."""
+    year = timezone.localdate().strftime("%y")
+    return year + "".join(secrets.choice(TICKET_ALPHABET) for _ in range(11))
+
+
+def pending_request_error(pending: ExceptionalRequest) -> ValidationError:
+    return ValidationError(
+        _(
+            "Une demande exceptionnelle est déjà en cours pour cette entreprise depuis le "
+            "%(date)s. Attendez qu'elle soit traitée par le Centre de Contact avant d'en "
+            "introduire une nouvelle."
+        ),
+        code="pending_request",
+        params={"date": formats.date_format(timezone.localtime(pending.created_at))},
+    )
+
+
+@transaction.atomic
+def exceptional_request_create(
+    *,
+    enterprise_number: str,
+    requester: Person,
+    person: Person,
+    email: str,
+    phone: str,
+    requester_email: str = "",
+    requester_phone: str = "",
+    seen_gap: str | None,
+    language: str,
+    token: str = "",
+    actor: audit.Actor,
+) -> ExceptionalRequest:
+    """Record a GAP designation asked without a digital key; nothing is designated yet.
+
+    The same rules as the standard procedure (legal representative today of the active
+    enterprise, not the current GAP again, the GAP still the one seen), and one pending request
+    per enterprise. The ticket is random; a collision is retried. Raises ValidationError.
+    """
+    enterprise = permissions.enterprise_for_gap_designation(
+        number=enterprise_number, niss=requester.niss, lock=True
+    )
+    if token:
+        done = ExceptionalRequest.objects.filter(request_token=token).first()
+        if done is not None and done.enterprise_id == enterprise.number:
+            return done
+    pending = ExceptionalRequest.objects.filter(
+        enterprise=enterprise, status__in=ExceptionalRequest.PENDING
+    ).first()
+    if pending is not None:
+        raise pending_request_error(pending)
+    current = selectors.gap_current(enterprise_number=enterprise.number)
+    if current is not None and current.person_id == person.niss:
+        raise already_gap_error(is_requester=person.niss == requester.niss)
+    if (current.person_id if current else None) != seen_gap:
+        raise already_registered_error()
+    is_self = person.niss == requester.niss
+    request = ExceptionalRequest(
+        enterprise=enterprise,
+        requester=requester,
+        requester_email=email if is_self else requester_email,
+        requester_phone=phone if is_self else requester_phone,
+        gap=person,
+        gap_email=email,
+        gap_phone=phone,
+        seen_gap=seen_gap or "",
+        request_token=token,
+        language=language,
+    )
+    for _attempt in range(5):
+        request.ticket = ticket_new()
+        request.full_clean(validate_unique=False, validate_constraints=False)
+        try:
+            with transaction.atomic():
+                request.save(force_insert=True)
+        except IntegrityError:
+            if ExceptionalRequest.objects.filter(ticket=request.ticket).exists():
+                request.pk = None
+                continue  # the ticket exists: draw another
+            raise pending_request_error(  # a pending request committed meanwhile
+                ExceptionalRequest.objects.filter(
+                    enterprise=enterprise, status__in=ExceptionalRequest.PENDING
+                ).first()
+                or request
+            ) from None
+        break
+    else:  # pragma: no cover - 31**11 tickets a year: five collisions in a row do not happen
+        raise RuntimeError("no free ticket after five draws")
+    audit.record(actor, "exceptional_request_create", request, after=request)
+    return request
+
+
+def _locked_pending(request: ExceptionalRequest) -> ExceptionalRequest:
+    locked = ExceptionalRequest.objects.select_for_update().get(pk=request.pk)
+    if not locked.is_pending:
+        raise ValidationError(
+            _("La demande %(ticket)s a déjà été traitée (%(status)s)."),
+            code="already_processed",
+            params={"ticket": locked.ticket, "status": locked.get_status_display()},
+        )
+    return locked
+
+
+@transaction.atomic
+def exceptional_request_receive(
+    *, request: ExceptionalRequest, scan=None, actor: audit.Actor
+) -> ExceptionalRequest:
+    """The signed document arrived (its scan optionally attached). Only a pending request."""
+    request = _locked_pending(request)
+    before = audit.snapshot(request)
+    request.status = ExceptionalRequest.Status.RECEIVED
+    request.received_at = request.received_at or timezone.now()
+    if scan:
+        request.scan.save(f"{request.ticket}-{scan.name}", scan, save=False)
+    request.save()
+    audit.record(actor, "exceptional_request_receive", request, before=before, after=request)
+    return request
+
+
+@transaction.atomic
+def exceptional_request_approve(
+    *, request: ExceptionalRequest, actor: audit.Actor
+) -> ExceptionalRequest:
+    """Designate the GAP exactly as the standard procedure does (every rule checked again, the
+    instructions e-mailed); then the request is approved and cannot be processed again."""
+    request = _locked_pending(request)
+    before = audit.snapshot(request)
+    gap_designate(
+        enterprise_number=request.enterprise_id,
+        requester=request.requester,
+        person=request.gap,
+        email=request.gap_email,
+        phone=request.gap_phone,
+        requester_email=request.requester_email,
+        requester_phone=request.requester_phone,
+        procedure=Procedure.EXCEPTIONAL,
+        seen_gap=request.seen_gap or None,
+        token=f"exceptional-{request.ticket}",
+        actor=actor,
+    )
+    request.status = ExceptionalRequest.Status.APPROVED
+    request.decided_at = timezone.now()
+    request.decided_by = actor.user
+    request.save()
+    audit.record(actor, "exceptional_request_approve", request, before=before, after=request)
+    return request
+
+
+@transaction.atomic
+def exceptional_request_reject(
+    *, request: ExceptionalRequest, reason: str, actor: audit.Actor
+) -> ExceptionalRequest:
+    """Refuse the request; the reason is e-mailed to the requester, in their language."""
+    if not reason.strip():
+        raise ValidationError(_("Indiquez le motif du rejet."), code="reason_required")
+    request = _locked_pending(request)
+    before = audit.snapshot(request)
+    request.status = ExceptionalRequest.Status.REJECTED
+    request.decided_at = timezone.now()
+    request.decided_by = actor.user
+    request.rejection_reason = reason.strip()
+    request.save()
+    audit.record(actor, "exceptional_request_reject", request, before=before, after=request)
+    enterprise = request.enterprise
+    outbox.enqueue(
+        "access_managers/exceptional_rejected",
+        to=request.requester_email,
+        language=request.language,
+        ticket=request.ticket,
+        requester_name=request.requester.full_name,
+        enterprise_name=enterprise.name_in(request.language),
+        enterprise_number=enterprise.formatted_number,
+        reason=request.rejection_reason,
+    )
+    return request
+
+
+def exceptional_requests_expire(*, actor: audit.Actor) -> int:
+    """Pending requests older than EXCEPTIONAL_REQUEST_EXPIRY_DAYS expire (periodic task); old
+    refused identities are forgotten."""
+    limit = timezone.now() - timedelta(days=settings.EXCEPTIONAL_REQUEST_EXPIRY_DAYS)
+    expired = 0
+    stale = ExceptionalRequest.objects.filter(
+        status__in=ExceptionalRequest.PENDING, created_at__lt=limit
+    ).values_list("pk", flat=True)
+    for pk in stale:
+        with transaction.atomic():
+            request = ExceptionalRequest.objects.select_for_update().get(pk=pk)
+            if not request.is_pending:
+                continue
+            before = audit.snapshot(request)
+            request.status = ExceptionalRequest.Status.EXPIRED
+            request.decided_at = timezone.now()
+            request.save(update_fields=["status", "decided_at"])
+            audit.record(actor, "exceptional_request_expire", request, before=before, after=request)
+            expired += 1
+    IdentityCheckFailure.objects.filter(created_at__lt=timezone.now() - timedelta(days=1)).delete()
+    return expired
+
+
+def identity_failure_record(*, ip: str | None) -> None:
+    """One refused identity from `ip` (counted by `identity_checks_exhausted`)."""
+    IdentityCheckFailure.objects.create(ip=ip)
+
+
+def identity_checks_exhausted(*, ip: str | None) -> bool:
+    since = timezone.now() - timedelta(hours=1)
+    failures = IdentityCheckFailure.objects.filter(ip=ip, created_at__gte=since).count()
+    return failures >= settings.EXCEPTIONAL_IDENTITY_FAILURES_PER_HOUR

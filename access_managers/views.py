@@ -7,7 +7,7 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
@@ -16,12 +16,27 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from formtools.wizard.views import NamedUrlSessionWizardView
 
-from access_managers import forms, permissions, selectors, services
-from access_managers.models import AccessManager
-from csam_portal.audit import Actor
+from access_managers import documents, forms, permissions, selectors, services
+from access_managers.models import AccessManager, ExceptionalRequest
+from csam_portal.audit import Actor, client_ip
 from enterprises import selectors as enterprise_selectors
+from users.models import Person
 
 DONE_SESSION_KEY = "gap_designation_done"
+EXCEPTIONAL_SESSION_KEY = "exceptional_request_done"
+# The tickets this browser session asked for: only they may download their document.
+TICKETS_SESSION_KEY = "exceptional_tickets"
+REQUEST_CHANGED = gettext_lazy(
+    "La demande a été modifiée entre-temps (dans un autre onglet ?). Vérifiez les données "
+    "ci-dessous puis confirmez à nouveau."
+)
+TOO_MANY_ATTEMPTS = gettext_lazy(
+    "Trop de tentatives ont échoué depuis votre connexion. Réessayez dans une heure, ou "
+    "contactez le Centre de Contact."
+)
+NO_SUCH_TICKET = gettext_lazy(
+    "Aucune demande ne correspond à ce numéro de ticket et à ce numéro d'entreprise."
+)
 CO_GAP_ADDED = gettext_lazy(
     "%(name)s est maintenant Co-Gestionnaire d'Accès Principal. Un e-mail l'en informe."
 )
@@ -29,6 +44,7 @@ CO_GAP_ADDED = gettext_lazy(
 BCE_PUBLIC_SEARCH_URL = "https://kbopub.economie.fgov.be/kbopub/zoeknummerform.html"
 STEP_TEMPLATES = {
     "enterprise": "access_managers/gap_designate_enterprise.html",
+    "identity": "access_managers/gap_exceptional_identity.html",
     "manager": "access_managers/gap_designate_manager.html",
     "confirmation": "access_managers/gap_designate_confirmation.html",
 }
@@ -40,22 +56,19 @@ def _person_required(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
-@method_decorator([never_cache, login_required], name="dispatch")
-class GapDesignationWizard(NamedUrlSessionWizardView):
-    """Screens 1–3, their state kept in the session. «Confirmer» validates every screen again
-    from that state, then the service checks every rule once more under a lock: a stale or
-    tampered step cannot skip a check. The designation happens on POST only; screen 4 is
-    `gap_designated`."""
+class DesignationWizard(NamedUrlSessionWizardView):
+    """Screens 1–3 of a GAP designation, their state kept in the session. «Confirmer»
+    validates every screen again from that state, then the service checks every rule once more
+    under a lock: a stale or tampered step cannot skip a check. Nothing changes on a GET.
 
-    form_list = [
-        ("enterprise", forms.EnterpriseStepForm),
-        ("manager", forms.ManagerStepForm),
-        ("confirmation", forms.ConfirmationStepForm),
-    ]
+    A subclass names its first step (which cleans to `number` and `seen_gap` and knows the
+    `requester`), where a new request starts (`entry`), and what «Confirmer» does (`carry_out`).
+    """
 
-    def dispatch(self, request, *args, **kwargs):
-        _person_required(request)
-        return super().dispatch(request, *args, **kwargs)
+    first = "enterprise"
+    entry = ""
+    done_session_key = ""
+    done_url = ""
 
     def get_template_names(self):
         return [STEP_TEMPLATES[self.steps.current]]
@@ -76,25 +89,65 @@ class GapDesignationWizard(NamedUrlSessionWizardView):
         return super().get(request, *args, **kwargs)
 
     def post(self, *args, **kwargs):
-        done = self.request.session.get(DONE_SESSION_KEY)
+        done = self.request.session.get(self.done_session_key)
         token = self.request.POST.get("confirmation-token")
         if done and token and done.get("token") == token:
-            return redirect("access_managers:gap_designated")  # a second «Confirmer»
-        if not self.storage.extra_data.get("token"):  # the request ended or never started
-            return redirect("access_managers:gap_designate")
+            return redirect(self.done_url)  # a second «Confirmer», after the first ended
+        session_token = self.storage.extra_data.get("token")
+        if not session_token:  # the request ended or never started
+            return redirect(self.entry)
+        carried_out = self.carried_out(session_token)
+        if carried_out is not None:  # a second «Confirmer» that raced the first
+            return self._finished(carried_out, session_token)
+        posted_step = self.request.POST.get(f"{self.prefix}-current_step")
+        if posted_step not in self.get_form_list():  # a forged step: back to where we are
+            return redirect(self.get_step_url(self.steps.current))
         return super().post(*args, **kwargs)
+
+    def _finished(self, result, token: str):
+        self.storage.reset()
+        self.request.session[self.done_session_key] = {"id": result.pk, "token": token}
+        return redirect(self.done_url)
+
+    def _refused(self, failed_step: str, form, token: str, **kwargs):
+        """A check failed at «Confirmer»: if the same request was carried out meanwhile (a
+        double click whose other half won), that is its answer; else the screen says why."""
+        carried_out = self.carried_out(token)
+        if carried_out is not None:
+            return self._finished(carried_out, token)
+        return self.render_revalidation_failure(failed_step, form, **kwargs)
+
+    def process_step(self, form):
+        # A new token for what screens 1 and 2 now say: a confirmation page shown before they
+        # changed (another tab) can no longer confirm them.
+        if self.steps.current != "confirmation":
+            self.storage.extra_data = {"token": secrets.token_urlsafe(24)}
+        data = super().process_step(form)
+        if self.steps.current == self.first:  # the GAP it saw, as the form cleaned it
+            data = data.copy()
+            data[form.add_prefix("seen_gap")] = form.cleaned_data["seen_gap"] or ""
+        return data
+
+    def carried_out(self, token: str):
+        """What a request with this token already made, if it was carried out."""
+        raise NotImplementedError
 
     def _reached(self, step: str) -> bool:
         """A step is shown once the steps before it were filled in."""
         steps = list(self.get_form_list())
         return all(self.storage.get_step_data(before) for before in steps[: steps.index(step)])
 
+    def requester(self) -> Person | None:
+        raise NotImplementedError
+
+    def first_step_kwargs(self) -> dict:
+        return {}
+
     def get_form_kwargs(self, step=None):
-        requester = self.request.user.person
-        if step == "enterprise":
-            return {"requester": requester}
+        if step == self.first:
+            return self.first_step_kwargs()
         if step == "manager":
-            return {"requester": requester, "current_gap_niss": self._seen_gap()}
+            return {"requester": self.requester(), "current_gap_niss": self._seen_gap()}
         return {}
 
     def get_form_initial(self, step):
@@ -103,64 +156,159 @@ class GapDesignationWizard(NamedUrlSessionWizardView):
         return super().get_form_initial(step)
 
     def _seen_gap(self) -> str | None:
-        data = self.storage.get_step_data("enterprise")
-        return (data.get("enterprise-seen_gap") or None) if data else None
+        data = self.storage.get_step_data(self.first)
+        return (data.get(f"{self.first}-seen_gap") or None) if data else None
 
     def _form_for(self, step: str):
         return self.get_form(step=step, data=self.storage.get_step_data(step))
 
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
-        if self.steps.current != "enterprise":
-            enterprise_form = self._form_for("enterprise")
-            if enterprise_form.is_valid():
+        if self.steps.current == self.first and form.is_bound:
+            form.is_valid()  # shown again from the session: its notices and errors are known
+        if self.steps.current != self.first:
+            first_form = self._form_for(self.first)
+            if first_form.is_valid():
                 context["enterprise"] = enterprise_selectors.enterprise_get(
-                    number=enterprise_form.cleaned_data["number"]
+                    number=first_form.cleaned_data["number"]
                 )
         if self.steps.current == "confirmation":
             manager_form = self._form_for("manager")
             if manager_form.is_valid():
-                context["manager"] = manager_form
                 context["designation"] = manager_form.designation()
-        context["requester"] = self.request.user.person
+        if self.steps.current != self.first:
+            context["requester"] = self.requester()
         context["bce_public_search_url"] = BCE_PUBLIC_SEARCH_URL
         return context
 
     def render_done(self, form, **kwargs):
         """WizardView's: every screen validated again, then `done`; on a refusal the request is
         kept and the user goes back to the screen that says why."""
+        if form.cleaned_data.get("token") != self.storage.extra_data.get("token"):
+            messages.error(self.request, REQUEST_CHANGED)
+            return redirect(self.get_step_url("confirmation"))
         final_forms = {}
         for step in self.get_form_list():
             step_form = self._form_for(step)
             if not step_form.is_valid():
-                return self.render_revalidation_failure(step, step_form, **kwargs)
+                return self._refused(step, step_form, self.storage.extra_data["token"], **kwargs)
             final_forms[step] = step_form
         return self.done(list(final_forms.values()), form_dict=final_forms, **kwargs)
 
     def done(self, form_list, form_dict, **kwargs):
-        enterprise_form, manager_form = form_dict["enterprise"], form_dict["manager"]
+        first_form, manager_form = form_dict[self.first], form_dict["manager"]
         token = self.storage.extra_data["token"]
         try:
-            gap = services.gap_designate(
-                enterprise_number=enterprise_form.cleaned_data["number"],
-                requester=self.request.user.person,
-                seen_gap=enterprise_form.cleaned_data["seen_gap"],
+            result = self.carry_out(
+                number=first_form.cleaned_data["number"],
+                requester=first_form.requester,
+                seen_gap=first_form.cleaned_data["seen_gap"],
                 token=token,
-                actor=Actor.from_request(self.request, role="LR"),
-                **manager_form.designation(),
+                designation=manager_form.designation(),
             )
         except ValidationError as error:
+            carried_out = self.carried_out(token)
+            if carried_out is not None:
+                return self._finished(carried_out, token)
             # Something changed since the screen was filled in (another request won the race,
             # the legal function ended): the first screen says what.
             messages.error(self.request, " ".join(error.messages))
             self.storage.current_step = self.steps.first
             return redirect(self.get_step_url(self.steps.first))
-        self.storage.reset()
-        self.request.session[DONE_SESSION_KEY] = {"term": gap.pk, "token": token}
-        return redirect("access_managers:gap_designated")
+        return self._finished(result, token)
+
+    def carry_out(self, *, number, requester, seen_gap, token, designation):
+        raise NotImplementedError
+
+
+@method_decorator([never_cache, login_required], name="dispatch")
+class GapDesignationWizard(DesignationWizard):
+    """The standard procedure (flows.md §1): a legal representative logged in with a key."""
+
+    form_list = [
+        ("enterprise", forms.EnterpriseStepForm),
+        ("manager", forms.ManagerStepForm),
+        ("confirmation", forms.ConfirmationStepForm),
+    ]
+    entry = "access_managers:gap_designate"
+    done_session_key = DONE_SESSION_KEY
+    done_url = "access_managers:gap_designated"
+
+    def dispatch(self, request, *args, **kwargs):
+        _person_required(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def requester(self) -> Person:
+        return self.request.user.person
+
+    def first_step_kwargs(self) -> dict:
+        return {"requester": self.request.user.person}
+
+    def carried_out(self, token: str):
+        return AccessManager.objects.filter(
+            request_token=token, designated_by=self.request.user.niss
+        ).first()
+
+    def carry_out(self, *, number, requester, seen_gap, token, designation):
+        return services.gap_designate(
+            enterprise_number=number,
+            requester=requester,
+            seen_gap=seen_gap,
+            token=token,
+            actor=Actor.from_request(self.request, role="LR"),
+            **designation,
+        )
+
+
+@method_decorator(never_cache, name="dispatch")
+class ExceptionalRequestWizard(DesignationWizard):
+    """The exceptional procedure (flows.md §2): no login; the legal representative says who
+    they are, the register confirms it, and the request waits for the signed document."""
+
+    form_list = [
+        ("identity", forms.IdentityStepForm),
+        ("manager", forms.ManagerStepForm),
+        ("confirmation", forms.ConfirmationStepForm),
+    ]
+    first = "identity"
+    entry = "access_managers:gap_exceptional"
+    done_session_key = EXCEPTIONAL_SESSION_KEY
+    done_url = "access_managers:exceptional_done"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.is_staff:
+            raise PermissionDenied  # the back office processes requests, it does not make them
+        return super().dispatch(request, *args, **kwargs)
+
+    def first_step_kwargs(self) -> dict:
+        posting_identity = self.request.method == "POST" and self.steps.current == self.first
+        return {"ip": client_ip(self.request), "record_failures": posting_identity}
+
+    def requester(self) -> Person | None:
+        identity = self._form_for(self.first)
+        return identity.requester if identity.is_valid() else None
+
+    def carried_out(self, token: str):
+        tickets = self.request.session.get(TICKETS_SESSION_KEY, [])
+        return ExceptionalRequest.objects.filter(request_token=token, ticket__in=tickets).first()
+
+    def carry_out(self, *, number, requester, seen_gap, token, designation):
+        request = services.exceptional_request_create(
+            enterprise_number=number,
+            requester=requester,
+            seen_gap=seen_gap,
+            token=token,
+            language=self.request.LANGUAGE_CODE,
+            actor=Actor.from_request(self.request, role="LR"),
+            **designation,
+        )
+        tickets = self.request.session.get(TICKETS_SESSION_KEY, [])
+        self.request.session[TICKETS_SESSION_KEY] = [*tickets, request.ticket][-20:]
+        return request
 
 
 gap_designate = GapDesignationWizard.as_view(url_name="access_managers:gap_designate_step")
+gap_exceptional = ExceptionalRequestWizard.as_view(url_name="access_managers:gap_exceptional_step")
 
 
 @never_cache
@@ -173,7 +321,7 @@ def gap_designated(request: HttpRequest) -> HttpResponse:
         return redirect("access_managers:gap_designate")
     gap = get_object_or_404(
         AccessManager.objects.select_related("person", "designated_by"),
-        pk=done["term"],
+        pk=done["id"],
         designated_by=request.user.niss,
     )
     enterprise = enterprise_selectors.enterprise_get(number=gap.enterprise_id)
@@ -281,3 +429,58 @@ def co_gap_remove(request: HttpRequest, number: str, term_id: int) -> HttpRespon
     return render(
         request, "access_managers/co_gap_remove.html", {"enterprise": enterprise, "term": term}
     )
+
+
+@never_cache
+@require_GET
+def exceptional_done(request: HttpRequest) -> HttpResponse:
+    """«Finalisation de la demande»: the ticket, «Télécharger le document», where to send it."""
+    done = request.session.get(EXCEPTIONAL_SESSION_KEY)
+    if not done:
+        return redirect("access_managers:gap_exceptional")
+    exceptional = get_object_or_404(
+        ExceptionalRequest.objects.select_related("gap"),
+        pk=done["id"],
+        ticket__in=request.session.get(TICKETS_SESSION_KEY, []),
+    )
+    context = {"exceptional": exceptional, **documents.return_instructions()}
+    return render(request, "access_managers/exceptional_done.html", context)
+
+
+@never_cache
+@require_GET
+def exceptional_document(request: HttpRequest, ticket: str) -> HttpResponse:
+    """The request's PDF, for the session that made it or back-office staff; others get 404."""
+    exceptional = get_object_or_404(
+        ExceptionalRequest.objects.select_related("requester", "gap"), ticket=ticket
+    )
+    if not permissions.can_download_exceptional_document(
+        request, exceptional, request.session.get(TICKETS_SESSION_KEY, [])
+    ):
+        raise Http404
+    response = HttpResponse(
+        documents.exceptional_request_pdf(exceptional), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'attachment; filename="CSAM-{exceptional.ticket}.pdf"'
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def exceptional_status(request: HttpRequest) -> HttpResponse:
+    """The status of a ticket, for whoever has it and its enterprise number; nothing more."""
+    form = forms.TicketStatusForm(request.POST if request.method == "POST" else None)
+    exceptional = None
+    if form.is_valid():
+        ip = client_ip(request)
+        if services.identity_checks_exhausted(ip=ip):
+            form.add_error(None, TOO_MANY_ATTEMPTS)
+        else:
+            exceptional = ExceptionalRequest.objects.filter(
+                ticket=form.cleaned_data["ticket"], enterprise_id=form.cleaned_data["number"]
+            ).first()
+            if exceptional is None:
+                services.identity_failure_record(ip=ip)
+                form.add_error(None, NO_SUCH_TICKET)
+    context = {"form": form, "exceptional": exceptional}
+    return render(request, "access_managers/exceptional_status.html", context)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.http import HttpRequest
 
 from csam_portal.models import AuditRecord
@@ -63,7 +64,7 @@ def snapshot(value: Any) -> Any:
     if isinstance(value, models.Model):
         instance = value
         value = {
-            field.attname: getattr(instance, field.attname)
+            field.attname: _plain(getattr(instance, field.attname))
             for field in instance._meta.concrete_fields
             if field.attname != "password"
         }
@@ -73,6 +74,11 @@ def snapshot(value: Any) -> Any:
                     getattr(instance, field.name).values_list("pk", flat=True)
                 )
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def _plain(value: Any) -> Any:
+    """A file field is recorded by its name (the file itself stays where it is stored)."""
+    return value.name or "" if isinstance(value, FieldFile) else value
 
 
 def record(

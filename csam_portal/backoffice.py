@@ -15,7 +15,12 @@ PERMISSIONS: dict[str, list[str]] = {
         "change_contactmessage",
     ],
     "users": ["view_person", "view_user"],
-    "access_managers": ["view_registration", "view_accessmanager"],
+    "access_managers": [
+        "view_registration",
+        "view_accessmanager",
+        "view_exceptionalrequest",
+        "change_exceptionalrequest",  # receive, approve, reject (admin actions)
+    ],
     "enterprises": [
         "view_enterprise",
         "view_legalfunction",

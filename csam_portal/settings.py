@@ -288,6 +288,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": 3600,
 }
 CELERY_BEAT_SCHEDULE = {
+    "exceptional-requests-expire": {
+        "task": "access_managers.tasks.exceptional_requests_expire",
+        "schedule": 3600,
+        "options": {"expires": 3600},
+    },
     "outbox-relay": {
         "task": "csam_portal.tasks.outbox_relay",
         "schedule": OUTBOX_RELAY_INTERVAL_SECONDS,
@@ -296,6 +301,20 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# The exceptional procedure (flows.md §2): where the signed document goes ("email", seed 000's
+# default, or "postal", seed 001), how long a request waits for it, and how many refused identities
+# one IP address may try in an hour.
+EXCEPTIONAL_RETURN_MODE = env("EXCEPTIONAL_RETURN_MODE", default="email")
+EXCEPTIONAL_RETURN_EMAIL = env("EXCEPTIONAL_RETURN_EMAIL", default="accesspers@smals.be")
+EXCEPTIONAL_RETURN_POSTAL_ADDRESS = env.list(
+    "EXCEPTIONAL_RETURN_POSTAL_ADDRESS",
+    default=["Centre de Contact Eranova", "Smals", "Avenue Fonsny 20", "1060 Bruxelles"],
+)
+EXCEPTIONAL_REQUEST_EXPIRY_DAYS = env.int("EXCEPTIONAL_REQUEST_EXPIRY_DAYS", default=90)
+EXCEPTIONAL_IDENTITY_FAILURES_PER_HOUR = env.int(
+    "EXCEPTIONAL_IDENTITY_FAILURES_PER_HOUR", default=5
+)
 
 # Questions one IP address may send from the contact page in an hour.
 CONTACT_MAX_PER_HOUR = env.int("CONTACT_MAX_PER_HOUR", default=5)

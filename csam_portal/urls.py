@@ -37,9 +37,6 @@ urlpatterns = [
     path("oidc/callback/", user_views.fas_callback, name="oidc_authentication_callback"),
     # Services that later flows build: each shows "not yet available" in the portal's look.
     path(
-        "gap/exceptional/", views.upcoming, {"feature": "gap_exceptional"}, name="gap_exceptional"
-    ),
-    path(
         "social-security/",
         views.upcoming,
         {"feature": "access_management"},

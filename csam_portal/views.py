@@ -22,7 +22,6 @@ from users import services as user_services
 
 # The services that later flows build; until then their links lead to a page that says so.
 UPCOMING = {
-    "gap_exceptional": _("Désigner un Gestionnaire d'Accès Principal – procédure exceptionnelle"),
     "access_management": _("Gestion des Accès – Sécurité sociale"),
     "mandates": _("Gestion des mandats"),
 }

@@ -106,7 +106,7 @@ def test_legal_representative_designates_themself_in_four_screens(client, lr):
     assert "Enregistrement de l'entreprise dans CSAM - Confirmation" in html
     assert "Conditions d'activation" in html
     assert "direction@test.be" in html
-    assert "+3225123456" in html
+    assert "+32 2 512 34 56" in html
     assert "Oui, je confirme" in html
     assert "← Corriger" in html
 
@@ -385,3 +385,207 @@ def test_the_gap_cannot_designate_themself_again_but_may_designate_another(clien
     assert "Autre personne" in text(response)
     assert AccessManager.objects.get().person == user.person  # unchanged
     assert OutboundEmail.objects.count() == 0
+
+
+def _registered_to(enterprise):
+    from tests.access_managers.conftest import _registered
+
+    other = UserFactory()
+    _registered(enterprise, other)
+    return other
+
+
+def test_losing_the_race_shows_screen_one_with_the_new_gap(client, lr):
+    user, enterprise = lr
+    client.force_login(user)
+    start(client)
+    submit_enterprise(client, enterprise.number)
+    submit_manager(client, gap="self", requester_email="a@test.be", requester_phone="02 512 34 56")
+    winner = _registered_to(enterprise)  # another LR confirmed first
+
+    response = confirm(client)
+
+    assert response.url == step_url("enterprise")
+    html = text(client.get(response.url))
+    assert "Cette entreprise est déjà enregistrée dans CSAM." in html
+    assert winner.person.full_name in html
+    assert AccessManager.objects.get().person == winner.person
+
+
+def test_a_confirmation_page_of_an_earlier_state_cannot_confirm(client, lr):
+    user, enterprise = lr
+    second = EnterpriseFactory()
+    LegalFunctionFactory(enterprise=second, person=user.person)
+    client.force_login(user)
+    start(client)
+    submit_enterprise(client, enterprise.number)
+    submit_manager(client, gap="self", requester_email="a@test.be", requester_phone="02 512 34 56")
+    old_token = client.get(step_url("confirmation")).context["form"].initial["token"]
+    submit_enterprise(client, second.number)  # another tab changes the request
+    submit_manager(client, gap="self", requester_email="a@test.be", requester_phone="02 512 34 56")
+
+    response = confirm(client, token=old_token)
+
+    assert response.url == step_url("confirmation")
+    assert "La demande a été modifiée entre-temps" in text(client.get(response.url))
+    assert nothing_recorded()
+
+
+def test_a_forged_wizard_step_is_no_server_error(client, lr):
+    client.force_login(lr[0])
+    start(client)
+
+    response = client.post(step_url("enterprise"), {WIZARD: "done", "enterprise-number": "x"})
+
+    assert response.status_code == 302
+    assert nothing_recorded()
+
+
+def test_a_forged_seen_gap_only_shows_the_notice_again(client, lr):
+    user, enterprise = lr
+    old = _registered_to(enterprise)
+    client.force_login(user)
+    start(client)
+
+    response = submit_enterprise(client, enterprise.number, seen_gap="80031510282")
+
+    assert response.status_code == 200
+    assert old.person.full_name in text(response)
+
+
+def test_an_unregistered_enterprise_after_a_registered_one_needs_no_notice(client, lr):
+    user, enterprise = lr
+    registered = EnterpriseFactory()
+    LegalFunctionFactory(enterprise=registered, person=user.person)
+    old = _registered_to(registered)
+    client.force_login(user)
+    start(client)
+
+    response = submit_enterprise(client, enterprise.number, seen_gap=old.person.niss)
+
+    assert response.url == step_url("manager")
+    screen2 = text(client.get(response.url))
+    assert user.person.full_name in screen2  # "self" is offered: no GAP was carried over
+
+
+@pytest.mark.parametrize(
+    ("who", "message"),
+    [
+        (
+            "current_gap",
+            "Cette personne est déjà Gestionnaire d'Accès Principal de cette entreprise.",
+        ),
+        ("self", "C'est votre propre numéro : choisissez votre nom ci-dessus."),
+    ],
+)
+def test_screen_two_refuses_the_current_gap_or_oneself_as_other_person(client, lr, who, message):
+    user, enterprise = lr
+    old = _registered_to(enterprise)
+    client.force_login(user)
+    start(client)
+    submit_enterprise(client, enterprise.number, seen_gap=old.person.niss)
+    niss = old.person.niss if who == "current_gap" else user.person.niss
+
+    response = submit_manager(
+        client,
+        gap="other",
+        niss=niss,
+        email="x@test.be",
+        phone="02 512 34 56",
+        requester_email="a@test.be",
+        requester_phone="02 512 34 56",
+    )
+
+    assert message in text(response)
+    assert AccessManager.objects.count() == 1
+
+
+def test_refusals_are_said_in_dutch(client, lr):
+    user, enterprise = lr
+    enterprise.status = "ST"
+    enterprise.save()
+    user.language = "nl"
+    user.save()
+    client.force_login(user)
+    start(client)
+
+    html = text(submit_enterprise(client, enterprise.number))
+
+    assert 'lang="nl"' in html
+    assert "Kruispuntbank van Ondernemingen" in html
+    assert "n'est pas active" not in html
+    assert nothing_recorded()
+
+
+def test_a_function_that_starts_tomorrow_is_not_valid_today(client, lr):
+    import datetime
+
+    _user, enterprise = lr
+    future = UserFactory()
+    LegalFunctionFactory(
+        enterprise=enterprise,
+        person=future.person,
+        start_date=datetime.date.today() + datetime.timedelta(days=1),
+    )
+    client.force_login(future)
+    start(client)
+
+    response = submit_enterprise(client, enterprise.number)
+
+    assert "Vous n'exercez pas aujourd'hui de fonction légale" in text(response)
+
+
+def test_the_replaced_gap_is_told_in_their_language_and_the_requester_gets_a_copy(client, lr):
+    user, enterprise = lr
+    old = _registered_to(enterprise)
+    old.language = "de"
+    old.save()
+    other = PersonFactory()
+    client.force_login(user)
+    start(client)
+    submit_enterprise(client, enterprise.number, seen_gap=old.person.niss)
+    submit_manager(
+        client,
+        gap="other",
+        niss=other.niss,
+        email="gap@test.be",
+        phone="02 512 34 56",
+        requester_email="me@test.be",
+        requester_phone="02 512 34 56",
+    )
+    confirm(client)
+
+    emails = {email.template.split("/")[1]: email for email in OutboundEmail.objects.all()}
+    assert emails["gap_replaced"].language == "de"
+    copy = emails["gap_designated_copy"]
+    assert copy.recipient == "me@test.be"
+    assert (
+        copy.subject
+        == f"Copie : {other.full_name} est Gestionnaire d'Accès Principal de Boulangerie Test"
+    )
+    assert "/access-managers/" not in copy.body_text or enterprise.number in copy.body_text
+
+
+def test_a_double_confirmer_whose_other_half_won_shows_the_designation(client, lr):
+    """The second click was read before the first saved the session: it still finds the
+    designation its request made, and shows it."""
+    user, enterprise = lr
+    client.force_login(user)
+    start(client)
+    submit_enterprise(client, enterprise.number)
+    submit_manager(client, gap="self", requester_email="a@test.be", requester_phone="02 512 34 56")
+    token = client.get(step_url("confirmation")).context["form"].initial["token"]
+    session = client.session
+    stale = {key: session[key] for key in list(session.keys())}  # noqa: SIM118 (a session is no dict)
+    confirm(client, token=token)
+    session = client.session  # the second request carries the session as it was
+    for key, value in stale.items():
+        session[key] = value
+    session.pop("gap_designation_done", None)
+    session.save()
+
+    response = confirm(client, token=token)
+
+    assert response.url == reverse("access_managers:gap_designated")
+    assert "Gestionnaire d'Accès Principal désigné !" in text(client.get(response.url))
+    assert AccessManager.objects.count() == 1

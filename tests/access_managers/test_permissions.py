@@ -134,3 +134,71 @@ def test_an_unknown_enterprise_is_not_found(client, world):
     response = client.get(reverse("access_managers:enterprise", args=["0200000043"]))
 
     assert response.status_code == 404
+
+
+# fmt: off
+EXCEPTIONAL = [
+    ("anon", 200), ("person", 200), ("lr", 200), ("gap", 200), ("co_gap", 200),
+    ("other_lr", 200), ("other_gap", 200), ("other_co_gap", 200), ("staff", 403),
+]
+DOCUMENT = [  # of a request made by another browser session
+    ("anon", 404), ("person", 404), ("lr", 404), ("gap", 404), ("co_gap", 404),
+    ("other_lr", 404), ("other_gap", 404), ("other_co_gap", 404), ("staff", 200),
+]
+PROCESS = [
+    ("anon", 302), ("person", 302), ("lr", 302), ("gap", 302), ("co_gap", 302),
+    ("other_lr", 302), ("other_gap", 302), ("other_co_gap", 302), ("staff", 200),
+]
+# fmt: on
+
+
+def _exceptional(world):
+    from access_managers import services
+    from csam_portal.audit import Actor
+
+    lr = world.person("lr")
+    return services.exceptional_request_create(
+        enterprise_number=world.enterprise.number,
+        requester=lr,
+        person=lr,
+        email="a@test.be",
+        phone="+3225123456",
+        seen_gap=world.person("gap").niss,
+        language="fr",
+        actor=Actor.system("tests"),
+    )
+
+
+@pytest.mark.parametrize(("role", "status"), EXCEPTIONAL)
+def test_make_an_exceptional_request(client, world, role, status):
+    world.log_in(client, role)
+
+    response = client.get(reverse("access_managers:gap_exceptional"), follow=True)
+
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(("role", "status"), DOCUMENT)
+def test_download_the_document_of_an_exceptional_request(client, world, role, status):
+    exceptional = _exceptional(world)
+    world.log_in(client, role)
+
+    response = client.get(
+        reverse("access_managers:exceptional_document", args=[exceptional.ticket])
+    )
+
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(("role", "status"), PROCESS)
+def test_process_an_exceptional_request(client, world, role, status):
+    exceptional = _exceptional(world)
+    world.log_in(client, role)
+    url = reverse("admin:access_managers_exceptionalrequest_changelist")
+
+    page = client.get(url)
+    client.post(url, {"action": "approve", "_selected_action": [exceptional.pk]})
+
+    assert page.status_code == status
+    exceptional.refresh_from_db()
+    assert exceptional.status == ("approved" if role == "staff" else "open")

@@ -220,3 +220,32 @@ def test_the_database_refuses_a_second_current_gap(world):
             designated_by=world.person("lr"),
             procedure="standard",
         )
+
+
+@pytest.mark.django_db
+def test_a_gap_replaced_a_moment_ago_can_no_longer_name_co_gaps(world):
+    lr = world.person("lr")
+    _designate(world.enterprise, lr, lr)  # the view's check passed before this
+    before = _state()
+
+    with pytest.raises(ValidationError) as error:
+        services.co_gap_add(
+            enterprise=world.enterprise,
+            person=PersonFactory(),
+            email="x@test.be",
+            actor=world.actor("gap"),
+        )
+
+    assert error.value.code == "not_gap"
+    assert _state() == before
+
+
+@pytest.mark.django_db
+def test_the_designation_audit_records_the_replaced_gap_as_it_was(world):
+    lr = world.person("lr")
+
+    _designate(world.enterprise, lr, lr)
+
+    record = AuditRecord.objects.get(action="gap_designate")
+    assert record.before["ended_at"] is None
+    assert record.before["person_id"] == world.person("gap").niss

@@ -54,8 +54,8 @@ def test_access_management_page_leads_to_both_procedures(page, a11y):
     page.get_by_role(
         "link", name="Suivez alors cette procédure pour désigner un Gestionnaire d'Accès Principal"
     ).click()
-    expect(
-        page.get_by_text("Ce service n'est pas encore disponible sur ce portail.")
+    expect(  # the exceptional procedure needs no login
+        page.get_by_label("Numéro de registre national (11 chiffres)")
     ).to_be_visible()
     a11y(page)
 

@@ -1,0 +1,12 @@
+"""Celery tasks of the access managers: the service does the work."""
+
+from celery import shared_task
+
+from access_managers import services
+from csam_portal.audit import Actor
+
+
+@shared_task(ignore_result=True)
+def exceptional_requests_expire() -> int:
+    """Periodic (Celery beat): pending exceptional requests past their delay expire."""
+    return services.exceptional_requests_expire(actor=Actor.system("exceptional_requests_expire"))

@@ -1,0 +1,417 @@
+"""The exceptional procedure (flows.md §2): the request without a key, its PDF, the back office."""
+
+import io
+import re
+from datetime import timedelta
+from html import unescape
+
+import pytest
+import segno
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from access_managers import documents, services
+from access_managers.models import AccessManager, ExceptionalRequest, IdentityCheckFailure
+from csam_portal.audit import Actor
+from csam_portal.models import AuditRecord, OutboundEmail
+from tests.factories import (
+    AccessManagerFactory,
+    EnterpriseFactory,
+    LegalFunctionFactory,
+    PersonFactory,
+    StaffUserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+WIZARD = "exceptional_request_wizard-current_step"
+
+
+def step_url(step):
+    return reverse("access_managers:gap_exceptional_step", args=[step])
+
+
+def text(response) -> str:
+    return unescape(response.content.decode())
+
+
+@pytest.fixture
+def atlas():
+    """An enterprise whose legal representative has no eID (the demo's Ahmed El Amrani)."""
+    enterprise = EnterpriseFactory(name="Atlas Trading")
+    ahmed = PersonFactory(first_name="Ahmed", last_name="El Amrani", has_eid=False)
+    LegalFunctionFactory(enterprise=enterprise, person=ahmed)
+    return enterprise, ahmed
+
+
+def identity(client, enterprise, person, *, first_name=None, last_name=None, seen_gap=""):
+    client.get(reverse("access_managers:gap_exceptional"))
+    return client.post(
+        step_url("identity"),
+        {
+            WIZARD: "identity",
+            "identity-niss": person.niss,
+            "identity-first_name": first_name or person.first_name,
+            "identity-last_name": last_name or person.last_name,
+            "identity-number": enterprise.formatted_number,
+            "identity-seen_gap": seen_gap,
+        },
+    )
+
+
+def request_for(client, enterprise, person, **manager):
+    response = identity(client, enterprise, person)
+    assert response.status_code == 302, text(response)
+    fields = manager or {
+        "gap": "self",
+        "requester_email": "ahmed@atlas.be",
+        "requester_phone": "02 512 34 56",
+    }
+    data = {WIZARD: "manager", **{f"manager-{key}": value for key, value in fields.items()}}
+    response = client.post(step_url("manager"), data)
+    assert response.status_code == 302, text(response)
+    token = client.get(step_url("confirmation")).context["form"].initial["token"]
+    return client.post(
+        step_url("confirmation"),
+        {WIZARD: "confirmation", "confirmation-confirm": "on", "confirmation-token": token},
+    )
+
+
+def test_ahmed_requests_without_logging_in_and_gets_a_ticket_and_the_document(client, atlas):
+    enterprise, ahmed = atlas
+
+    response = request_for(client, enterprise, ahmed)
+    page = text(client.get(response.url))
+
+    exceptional = ExceptionalRequest.objects.get()
+    assert re.fullmatch(r"\d{2}[A-HJKMNP-Z2-9]{11}", exceptional.ticket)
+    assert exceptional.ticket.startswith(timezone.localdate().strftime("%y"))
+    assert "Finalisation de la demande" in page
+    assert (
+        "Votre demande a été enregistrée avec succès dans le système sous le numéro de ticket "
+        f"{exceptional.ticket}." in re.sub(r"\s+", " ", re.sub(r"</?strong>", "", page))
+    )
+    assert "Télécharger le document" in page
+    assert "accesspers@smals.be" in page
+    assert "Bienvenue" not in page
+    assert (exceptional.status, exceptional.gap, exceptional.requester) == ("open", ahmed, ahmed)
+    assert not AccessManager.objects.exists()  # nothing designated before the signed paper
+    assert AuditRecord.objects.get().action == "exceptional_request_create"
+
+    pdf = client.get(reverse("access_managers:exceptional_document", args=[exceptional.ticket]))
+    assert pdf["Content-Type"] == "application/pdf"
+    content = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    for expected in [
+        exceptional.ticket,
+        "Atlas Trading",
+        enterprise.formatted_number,
+        "Ahmed El Amrani",
+        ahmed.niss,
+        "ahmed@atlas.be",
+        "Conditions d'activation",
+        "Signature du représentant légal",
+        "accesspers@smals.be",
+    ]:
+        assert expected in content, expected
+
+
+def test_the_postal_return_is_configuration(client, atlas, settings):
+    settings.EXCEPTIONAL_RETURN_MODE = "postal"
+
+    page = text(client.get(request_for(client, *atlas).url))
+
+    assert "Avenue Fonsny 20" in page
+    assert "Attention: Vous devez envoyer votre demande par la poste" in page
+    assert "accesspers@smals.be" not in page
+
+
+def test_elena_designates_luca_in_dutch_and_the_pdf_is_in_dutch(client, atlas):
+    enterprise, elena = atlas
+    luca = PersonFactory(first_name="Luca", last_name="Bianchi")
+    client.post(reverse("language_set"), {"language": "nl", "next": "/"})
+
+    request_for(
+        client,
+        enterprise,
+        elena,
+        gap="other",
+        niss=luca.niss,
+        email="luca@rossi.it",
+        phone="02 512 34 56",
+        requester_email="elena@rossi.it",
+        requester_phone="0470 12 34 56",
+    )
+
+    exceptional = ExceptionalRequest.objects.get()
+    assert (exceptional.gap, exceptional.language) == (luca, "nl")
+    assert (exceptional.requester_email, exceptional.gap_email) == (
+        "elena@rossi.it",
+        "luca@rossi.it",
+    )
+    pdf = documents.exceptional_request_pdf(exceptional)
+    content = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "Luca Bianchi" in content
+    assert "Activeringsvoorwaarden" in content
+
+
+@pytest.mark.parametrize(
+    ("change", "value"),
+    [("first_name", "Ahmad"), ("last_name", "Amrani"), ("niss", None), ("number", None)],
+)
+def test_a_wrong_identity_gets_one_generic_refusal(client, atlas, change, value):
+    enterprise, ahmed = atlas
+    if change == "niss":
+        ahmed = PersonFactory(first_name="Ahmed", last_name="El Amrani")
+    if change == "number":
+        enterprise = EnterpriseFactory()
+    kwargs = {change: value} if value else {}
+
+    response = identity(client, enterprise, ahmed, **kwargs)
+
+    assert response.status_code == 200
+    assert "Ces données ne correspondent à aucun représentant légal actuel" in text(response)
+    assert ExceptionalRequest.objects.count() == 0
+    assert IdentityCheckFailure.objects.count() == 1
+
+
+def test_names_match_whatever_case_accents_and_spaces(client, atlas):
+    enterprise, ahmed = atlas
+
+    response = identity(client, enterprise, ahmed, first_name=" AHMÉD ", last_name="elamrani")
+
+    assert response.status_code == 302
+
+
+def test_refused_identities_are_limited_per_ip(client, atlas, settings):
+    settings.EXCEPTIONAL_IDENTITY_FAILURES_PER_HOUR = 2
+    enterprise, ahmed = atlas
+    identity(client, enterprise, ahmed, first_name="X")
+    identity(client, enterprise, ahmed, first_name="Y")
+
+    response = identity(client, enterprise, ahmed)  # even the right data is not checked now
+
+    assert "Trop de tentatives ont échoué" in text(response)
+    assert IdentityCheckFailure.objects.count() == 2
+
+
+def test_one_pending_request_per_enterprise(client, atlas):
+    enterprise, ahmed = atlas
+    request_for(client, enterprise, ahmed)
+
+    with pytest.raises(Exception, match="déjà en cours"):
+        services.exceptional_request_create(
+            enterprise_number=enterprise.number,
+            requester=ahmed,
+            person=ahmed,
+            email="a@b.be",
+            phone="+3225123456",
+            seen_gap=None,
+            language="fr",
+            actor=Actor.system("tests"),
+        )
+    assert ExceptionalRequest.objects.count() == 1
+
+
+def test_a_ticket_collision_draws_another(atlas, monkeypatch):
+    enterprise, ahmed = atlas
+    other = EnterpriseFactory()
+    LegalFunctionFactory(enterprise=other, person=ahmed)
+    tickets = iter(["26AAAAAAAAAAA", "26AAAAAAAAAAA", "26BBBBBBBBBBB"])
+    monkeypatch.setattr(services, "ticket_new", lambda: next(tickets))
+    create = dict(
+        requester=ahmed,
+        person=ahmed,
+        email="a@b.be",
+        phone="+3225123456",
+        seen_gap=None,
+        language="fr",
+        actor=Actor.system("tests"),
+    )
+
+    first = services.exceptional_request_create(enterprise_number=enterprise.number, **create)
+    second = services.exceptional_request_create(enterprise_number=other.number, **create)
+
+    assert (first.ticket, second.ticket) == ("26AAAAAAAAAAA", "26BBBBBBBBBBB")
+
+
+def test_only_the_session_that_asked_or_staff_download_the_document(client, atlas):
+    request_for(client, *atlas)
+    ticket = ExceptionalRequest.objects.get().ticket
+    url = reverse("access_managers:exceptional_document", args=[ticket])
+    stranger, staff, plain_staff = Client(), Client(), Client()
+    staff.force_login(StaffUserFactory())
+    plain_staff.force_login(_staff_without_group())
+
+    assert client.get(url).status_code == 200
+    assert stranger.get(url).status_code == 404
+    assert staff.get(url).status_code == 200
+    assert plain_staff.get(url).status_code == 404
+
+
+def _staff_without_group():
+    from users.models import User
+
+    return User.objects.create_user(username="nogroup", password="x", is_staff=True)
+
+
+def test_the_document_is_the_same_when_downloaded_again(client, atlas):
+    request_for(client, *atlas)
+    exceptional = ExceptionalRequest.objects.get()
+
+    first = documents.exceptional_request_pdf(exceptional)
+    second = documents.exceptional_request_pdf(exceptional)
+
+    def without_dates(pdf):
+        return re.sub(rb"/(CreationDate|ModDate) \([^)]*\)", b"", pdf)
+
+    assert without_dates(first) == without_dates(second)
+
+
+def test_the_qr_code_carries_the_ticket():
+    code = documents.ticket_qr_code("26ABCDEFGHJKM")
+
+    assert code.matrix == segno.make("26ABCDEFGHJKM", error="m", micro=False).matrix
+    assert code.mode == "alphanumeric"
+
+
+def _admin(client, perms=True):
+    user = StaffUserFactory() if perms else _staff_without_group()
+    client.force_login(user)
+    return user
+
+
+def _action(client, action, requests, **extra):
+    url = reverse("admin:access_managers_exceptionalrequest_changelist")
+    data = {"action": action, "_selected_action": [r.pk for r in requests], **extra}
+    return client.post(url, data)
+
+
+def test_back_office_receives_then_approves_and_the_gap_is_designated(
+    client, atlas, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    enterprise, ahmed = atlas
+    request_for(client, enterprise, ahmed)
+    exceptional = ExceptionalRequest.objects.get()
+    staff = _admin(client)
+
+    scan = SimpleUploadedFile("scan.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
+    _action(client, "receive", [exceptional], apply="1", scan=scan)
+    _action(client, "approve", [exceptional])
+
+    exceptional.refresh_from_db()
+    assert exceptional.status == "approved"
+    assert exceptional.received_at is not None
+    assert exceptional.scan.name.endswith("scan.pdf")
+    assert exceptional.decided_by == staff
+    gap = AccessManager.objects.get(enterprise=enterprise, ended_at=None)
+    assert (gap.person, gap.procedure, gap.designated_by) == (ahmed, "exceptional", ahmed)
+    email = OutboundEmail.objects.get()
+    assert (email.template, email.recipient) == ("access_managers/gap_designated", "ahmed@atlas.be")
+    actions = list(AuditRecord.objects.filter(actor_user=staff).values_list("action", flat=True))
+    assert {"exceptional_request_receive", "exceptional_request_approve", "gap_designate"} <= set(
+        actions
+    )
+
+
+def test_back_office_rejects_with_a_reason_emailed_once(client, atlas):
+    request_for(client, *atlas)
+    exceptional = ExceptionalRequest.objects.get()
+    _admin(client)
+
+    form = _action(client, "reject", [exceptional])
+    assert "Motif du rejet" in text(form)
+    _action(client, "reject", [exceptional], apply="1", reason="Signature manquante.")
+    again = _action(client, "approve", [exceptional])
+
+    exceptional.refresh_from_db()
+    assert (exceptional.status, exceptional.rejection_reason) == (
+        "rejected",
+        "Signature manquante.",
+    )
+    email = OutboundEmail.objects.get()
+    assert email.recipient == "ahmed@atlas.be"
+    assert "Signature manquante." in email.body_text
+    assert not AccessManager.objects.exists()
+    assert "a déjà été traitée" in text(client.get(again.url))
+
+
+def test_staff_without_the_permission_cannot_process(client, atlas):
+    request_for(client, *atlas)
+    exceptional = ExceptionalRequest.objects.get()
+    _admin(client, perms=False)
+
+    response = _action(client, "approve", [exceptional])
+
+    assert response.status_code in (302, 403)
+    exceptional.refresh_from_db()
+    assert exceptional.status == "open"
+
+
+def test_old_pending_requests_expire(client, atlas, settings):
+    request_for(client, *atlas)
+    ExceptionalRequest.objects.update(created_at=timezone.now() - timedelta(days=91))
+
+    expired = services.exceptional_requests_expire(actor=Actor.system("tests"))
+
+    assert expired == 1
+    assert ExceptionalRequest.objects.get().status == "expired"
+
+
+def test_a_registered_enterprise_still_allows_a_request_to_change_the_gap(client, atlas):
+    enterprise, ahmed = atlas
+    current = AccessManagerFactory(enterprise=enterprise)
+
+    first = identity(client, enterprise, ahmed)
+    assert "Cette entreprise est déjà enregistrée dans CSAM." in text(first)
+    second = client.post(
+        step_url("identity"),
+        {
+            WIZARD: "identity",
+            "identity-niss": ahmed.niss,
+            "identity-first_name": "Ahmed",
+            "identity-last_name": "El Amrani",
+            "identity-number": enterprise.number,
+            "identity-seen_gap": current.person_id,
+        },
+    )
+
+    assert second.status_code == 302
+
+
+def test_the_status_page_tells_the_status_for_the_right_pair_only(client, atlas):
+    enterprise, ahmed = atlas
+    request_for(client, enterprise, ahmed)
+    ticket = ExceptionalRequest.objects.get().ticket
+    url = reverse("access_managers:exceptional_status")
+
+    good = text(client.post(url, {"ticket": ticket.lower(), "number": enterprise.number}))
+    bad = text(client.post(url, {"ticket": ticket, "number": EnterpriseFactory().number}))
+
+    assert "en attente du document signé" in good
+    assert "Aucune demande ne correspond" in bad
+    assert "en attente du document signé" not in bad
+
+
+def test_staff_download_the_received_scan_from_the_request(client, atlas, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    request_for(client, *atlas)
+    exceptional = ExceptionalRequest.objects.get()
+    _admin(client)
+    scan = SimpleUploadedFile("signed.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
+    _action(client, "receive", [exceptional], apply="1", scan=scan)
+
+    page = text(
+        client.get(
+            reverse("admin:access_managers_exceptionalrequest_change", args=[exceptional.pk])
+        )
+    )
+    download = client.get(
+        reverse("admin:access_managers_exceptionalrequest_scan", args=[exceptional.pk])
+    )
+
+    assert "signed.pdf" in page
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 signed"
