@@ -78,7 +78,40 @@ def _require(form: forms.Form, *names: str) -> None:
             form.add_error(name, forms.ValidationError(REQUIRED, code="required"))
 
 
-class EnterpriseStepForm(forms.Form):
+class SeenGapMixin:
+    """Screen 1's rule for a registered enterprise: the first submit comes back with the notice
+    «Cette entreprise est déjà enregistrée dans CSAM.» and its GAP's name (kept in the hidden
+    `seen_gap`); the next submit goes on, and the service checks the GAP is still that one."""
+
+    current_gap = None
+    needs_acknowledgement = False
+    requester = None
+
+    def acknowledge_gap(self, cleaned: dict, number: str) -> dict:
+        self.current_gap = selectors.gap_current(enterprise_number=number)
+        if self.current_gap is None:  # not registered: nothing to acknowledge
+            cleaned["seen_gap"] = None
+            return cleaned
+        seen = self.current_gap.person_id
+        if seen != (cleaned.get("seen_gap") or ""):
+            # Not an error: the page shows who the GAP is, the next submit goes on.
+            self.needs_acknowledgement = True
+            self.data = self.data.copy()
+            self.data[self.add_prefix("seen_gap")] = seen
+            raise forms.ValidationError("", code="already_registered")
+        cleaned["seen_gap"] = seen
+        return cleaned
+
+    @property
+    def requester_is_gap(self) -> bool:
+        return bool(
+            self.current_gap
+            and self.requester
+            and self.current_gap.person_id == self.requester.niss
+        )
+
+
+class EnterpriseStepForm(SeenGapMixin, forms.Form):
     """Screen 1: the enterprise the requester represents.
 
     Valid when the enterprise may be registered by this requester (permissions) and, if it is
@@ -96,8 +129,6 @@ class EnterpriseStepForm(forms.Form):
     def __init__(self, *args, requester: Person, **kwargs):
         self.requester = requester
         self.enterprise = None
-        self.current_gap = None
-        self.needs_acknowledgement = False
         super().__init__(*args, **kwargs)
 
     def clean(self):
@@ -112,23 +143,7 @@ class EnterpriseStepForm(forms.Form):
         except forms.ValidationError as error:
             self.add_error("number", error)
             return cleaned
-        self.current_gap = selectors.gap_current(enterprise_number=number)
-        seen = self.current_gap.person_id if self.current_gap else ""
-        if self.current_gap is None:  # not registered: nothing to acknowledge
-            cleaned["seen_gap"] = None
-            return cleaned
-        if seen != (cleaned.get("seen_gap") or ""):
-            # Not an error: the page shows who the GAP is, the next submit goes on.
-            self.needs_acknowledgement = True
-            self.data = self.data.copy()
-            self.data[self.add_prefix("seen_gap")] = seen
-            raise forms.ValidationError("", code="already_registered")
-        cleaned["seen_gap"] = seen or None
-        return cleaned
-
-    @property
-    def requester_is_gap(self) -> bool:
-        return bool(self.current_gap and self.current_gap.person_id == self.requester.niss)
+        return self.acknowledge_gap(cleaned, number)
 
 
 class ManagerStepForm(forms.Form):
@@ -271,7 +286,7 @@ def _comparable(name: str) -> str:
     return "".join(c for c in decomposed if c.isalnum() and not unicodedata.combining(c))
 
 
-class IdentityStepForm(forms.Form):
+class IdentityStepForm(SeenGapMixin, forms.Form):
     """Screen 1 of the exceptional procedure: who the legal representative is, for which
     enterprise. A mismatch gets one generic refusal: the page never tells which part is wrong,
     and an IP address gets only a few refusals an hour."""
@@ -289,9 +304,6 @@ class IdentityStepForm(forms.Form):
     def __init__(self, *args, ip: str | None, record_failures: bool = True, **kwargs):
         self.ip = ip
         self.record_failures = record_failures
-        self.requester = None
-        self.current_gap = None
-        self.needs_acknowledgement = False
         super().__init__(*args, **kwargs)
         for name in ("niss", "first_name", "last_name", "number"):
             self.fields[name].widget.attrs["aria-required"] = "true"
@@ -332,26 +344,7 @@ class IdentityStepForm(forms.Form):
                 ),
                 code="identity_refused",
             ) from None
-        self.current_gap = selectors.gap_current(enterprise_number=number)
-        seen = self.current_gap.person_id if self.current_gap else ""
-        if self.current_gap is None:  # not registered: nothing to acknowledge
-            cleaned["seen_gap"] = None
-            return cleaned
-        if seen != (cleaned.get("seen_gap") or ""):
-            self.needs_acknowledgement = True
-            self.data = self.data.copy()
-            self.data[self.add_prefix("seen_gap")] = seen
-            raise forms.ValidationError("", code="already_registered")
-        cleaned["seen_gap"] = seen or None
-        return cleaned
-
-    @property
-    def requester_is_gap(self) -> bool:
-        return bool(
-            self.current_gap
-            and self.requester
-            and self.current_gap.person_id == self.requester.niss
-        )
+        return self.acknowledge_gap(cleaned, number)
 
 
 class TicketStatusForm(forms.Form):
