@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from stdnum.be import vat
 
 from access_managers import services
 from access_managers.models import AccessManager, ExceptionalRequest, Registration
@@ -45,6 +46,32 @@ class AccessManagerAdmin(ReadOnlyAdmin):
     list_select_related = ["person", "designated_by"]
     exclude = ["request_token"]
     date_hierarchy = "started_at"
+
+
+# A refusal of the designation service, said to the back office rather than to the requester.
+STAFF_REASONS = {
+    "not_legal_representative": _(
+        "le demandeur n'est plus représentant légal de l'entreprise selon la Banque-Carrefour "
+        "des Entreprises : rejetez la demande."
+    ),
+    "enterprise_not_active": _(
+        "l'entreprise n'est plus active dans la Banque-Carrefour des Entreprises : rejetez la "
+        "demande."
+    ),
+    "already_registered": _(
+        "le Gestionnaire d'Accès Principal de l'entreprise a changé depuis la demande : "
+        "rejetez-la, le demandeur peut en introduire une nouvelle."
+    ),
+    "already_gap": _(
+        "cette personne est déjà Gestionnaire d'Accès Principal de l'entreprise : rejetez la "
+        "demande."
+    ),
+}
+
+
+ONE_SCAN_AT_A_TIME = _(
+    "Un scan ne peut être joint qu'à une seule demande à la fois : rien n'a changé."
+)
 
 
 class ReasonForm(forms.Form):
@@ -110,6 +137,13 @@ class ExceptionalRequestAdmin(ReadOnlyAdmin):
         url = reverse("admin:access_managers_exceptionalrequest_scan", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, obj.scan.name.rsplit("/", 1)[-1])
 
+    def get_search_results(self, request, queryset, search_term):
+        # An enterprise number as people write it (0200.000.043, BE 0200 000 043) is the number.
+        compact = vat.compact(search_term) if search_term else ""
+        if compact.isdigit() and len(compact) == 10:
+            return queryset.filter(enterprise_id=compact), False
+        return super().get_search_results(request, queryset, search_term)
+
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("requester", "gap", "enterprise")
 
@@ -128,9 +162,8 @@ class ExceptionalRequestAdmin(ReadOnlyAdmin):
             try:
                 service(request=exceptional, actor=actor, **kwargs)
             except ValidationError as error:
-                self.message_user(
-                    request, f"{exceptional.ticket} : {' '.join(error.messages)}", messages.ERROR
-                )
+                reason = STAFF_REASONS.get(error.code) or " ".join(error.messages)
+                self.message_user(request, f"{exceptional.ticket} : {reason}", messages.ERROR)
             else:
                 done += 1
         if done:
@@ -140,7 +173,14 @@ class ExceptionalRequestAdmin(ReadOnlyAdmin):
     def receive(self, request, queryset):
         form = ScanForm(request.POST, request.FILES) if "apply" in request.POST else ScanForm()
         if "apply" in request.POST and form.is_valid():
-            scan = form.cleaned_data["scan"] if queryset.count() == 1 else None
+            scan = form.cleaned_data["scan"]
+            if scan and queryset.count() > 1:
+                self.message_user(
+                    request,
+                    ONE_SCAN_AT_A_TIME,
+                    messages.ERROR,
+                )
+                return None
             self._each(
                 request,
                 queryset,

@@ -7,6 +7,7 @@ asterisk.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import phonenumbers
@@ -15,6 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from access_managers import permissions, selectors, services
+from access_managers.models import ExceptionalRequest
 from csam_portal.forms import EnterpriseNumberField
 from users.forms import NissField
 from users.models import Person
@@ -162,9 +164,20 @@ class ManagerStepForm(forms.Form):
     requester_email = _email_field(_("E-mail *"))
     requester_phone = _phone_field()
 
-    def __init__(self, *args, requester: Person, current_gap_niss: str | None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        requester: Person,
+        current_gap_niss: str | None,
+        lookup_ip: str | None = None,
+        count_lookup: bool = False,
+        **kwargs,
+    ):
         self.requester = requester
         self.current_gap_niss = current_gap_niss
+        # Without a login (exceptional procedure) naming a person is a look-up that counts.
+        self.lookup_ip = lookup_ip
+        self.count_lookup = count_lookup
         self.person = None
         super().__init__(*args, **kwargs)
         choices = [(self.OTHER, _("Autre personne"))]
@@ -207,6 +220,8 @@ class ManagerStepForm(forms.Form):
                     code="already_gap",
                 ),
             )
+        elif self.count_lookup and not services.identity_check_allowed(ip=self.lookup_ip):
+            self.add_error("niss", too_many_lookups())
         else:
             self.person = selectors.person_get(niss=niss)
             if self.person is None:
@@ -280,6 +295,16 @@ class CoGapAddForm(CoGapSearchForm):
     phone = PhoneField(label=_("Téléphone (facultatif)"), required=False)
 
 
+def too_many_lookups() -> forms.ValidationError:
+    return forms.ValidationError(
+        gettext(
+            "Trop de tentatives ont échoué depuis votre connexion. Réessayez dans une heure, ou "
+            "contactez le Centre de Contact."
+        ),
+        code="too_many",
+    )
+
+
 def _comparable(name: str) -> str:
     """A name with case, accents, spaces and hyphens ignored (flows.md §2)."""
     decomposed = unicodedata.normalize("NFKD", name.casefold())
@@ -301,9 +326,9 @@ class IdentityStepForm(SeenGapMixin, forms.Form):
     )
     seen_gap = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, ip: str | None, record_failures: bool = True, **kwargs):
+    def __init__(self, *args, ip: str | None, count_lookup: bool = True, **kwargs):
         self.ip = ip
-        self.record_failures = record_failures
+        self.count_lookup = count_lookup
         super().__init__(*args, **kwargs)
         for name in ("niss", "first_name", "last_name", "number"):
             self.fields[name].widget.attrs["aria-required"] = "true"
@@ -313,14 +338,8 @@ class IdentityStepForm(SeenGapMixin, forms.Form):
         _require(self, "niss", "first_name", "last_name", "number")
         if self.errors:
             return cleaned
-        if self.record_failures and services.identity_checks_exhausted(ip=self.ip):
-            raise forms.ValidationError(
-                gettext(
-                    "Trop de tentatives ont échoué depuis votre connexion. Réessayez dans une "
-                    "heure, ou contactez le Centre de Contact."
-                ),
-                code="too_many",
-            )
+        if self.count_lookup and not services.identity_check_allowed(ip=self.ip):
+            raise too_many_lookups()
         niss, number = cleaned["niss"], cleaned["number"]
         functions = selectors.legal_functions_valid_today(niss=niss, enterprise_number=number)
         names = (_comparable(cleaned["first_name"]), _comparable(cleaned["last_name"]))
@@ -334,8 +353,6 @@ class IdentityStepForm(SeenGapMixin, forms.Form):
                 raise forms.ValidationError("", code="unknown")
             permissions.enterprise_for_gap_designation(number=number, niss=niss)
         except forms.ValidationError:
-            if self.record_failures:
-                services.identity_failure_record(ip=self.ip)
             raise forms.ValidationError(
                 gettext(
                     "Ces données ne correspondent à aucun représentant légal actuel d'une "
@@ -344,6 +361,11 @@ class IdentityStepForm(SeenGapMixin, forms.Form):
                 ),
                 code="identity_refused",
             ) from None
+        pending = ExceptionalRequest.objects.filter(
+            enterprise_id=number, status__in=ExceptionalRequest.PENDING
+        ).first()
+        if pending is not None:  # said now, not after two more screens
+            raise services.pending_request_error(pending)
         return self.acknowledge_gap(cleaned, number)
 
 
@@ -354,4 +376,10 @@ class TicketStatusForm(forms.Form):
     number = EnterpriseNumberField(label=_("Numéro d'entreprise"))
 
     def clean_ticket(self) -> str:
-        return "".join(self.cleaned_data["ticket"].split()).upper()
+        ticket = "".join(self.cleaned_data["ticket"].split()).upper()
+        if not re.fullmatch(r"[0-9A-Z]{13}", ticket):
+            raise forms.ValidationError(
+                gettext("Un numéro de ticket a 13 caractères, lettres et chiffres."),
+                code="invalid_ticket",
+            )
+        return ticket

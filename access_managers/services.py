@@ -3,6 +3,7 @@ the e-mails through the outbox."""
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from datetime import timedelta
 
@@ -17,7 +18,7 @@ from access_managers import permissions, selectors
 from access_managers.models import (
     AccessManager,
     ExceptionalRequest,
-    IdentityCheckFailure,
+    IdentityCheck,
     Procedure,
     Registration,
 )
@@ -414,8 +415,18 @@ def exceptional_request_approve(
     *, request: ExceptionalRequest, actor: audit.Actor
 ) -> ExceptionalRequest:
     """Designate the GAP exactly as the standard procedure does (every rule checked again, the
-    instructions e-mailed); then the request is approved and cannot be processed again."""
+    instructions e-mailed); then the request is approved and cannot be processed again. Only
+    once the signed document was received."""
     request = _locked_pending(request)
+    if request.status != ExceptionalRequest.Status.RECEIVED:
+        raise ValidationError(
+            _(
+                "Le document signé de la demande %(ticket)s n'a pas encore été reçu : "
+                "utilisez d'abord « Document signé reçu »."
+            ),
+            code="not_received",
+            params={"ticket": request.ticket},
+        )
     before = audit.snapshot(request)
     gap_designate(
         enterprise_number=request.enterprise_id,
@@ -468,17 +479,18 @@ def exceptional_request_reject(
 
 
 def exceptional_requests_expire(*, actor: audit.Actor) -> int:
-    """Pending requests older than EXCEPTIONAL_REQUEST_EXPIRY_DAYS expire (periodic task); old
-    refused identities are forgotten."""
+    """Requests still waiting for their signed document after EXCEPTIONAL_REQUEST_EXPIRY_DAYS
+    expire (periodic task); one whose document arrived waits for the back office. Old look-ups
+    are forgotten."""
     limit = timezone.now() - timedelta(days=settings.EXCEPTIONAL_REQUEST_EXPIRY_DAYS)
     expired = 0
     stale = ExceptionalRequest.objects.filter(
-        status__in=ExceptionalRequest.PENDING, created_at__lt=limit
+        status=ExceptionalRequest.Status.OPEN, created_at__lt=limit
     ).values_list("pk", flat=True)
     for pk in stale:
         with transaction.atomic():
             request = ExceptionalRequest.objects.select_for_update().get(pk=pk)
-            if not request.is_pending:
+            if request.status != ExceptionalRequest.Status.OPEN:
                 continue
             before = audit.snapshot(request)
             request.status = ExceptionalRequest.Status.EXPIRED
@@ -486,16 +498,25 @@ def exceptional_requests_expire(*, actor: audit.Actor) -> int:
             request.save(update_fields=["status", "decided_at"])
             audit.record(actor, "exceptional_request_expire", request, before=before, after=request)
             expired += 1
-    IdentityCheckFailure.objects.filter(created_at__lt=timezone.now() - timedelta(days=1)).delete()
+    IdentityCheck.objects.filter(created_at__lt=timezone.now() - timedelta(days=1)).delete()
     return expired
 
 
-def identity_failure_record(*, ip: str | None) -> None:
-    """One refused identity from `ip` (counted by `identity_checks_exhausted`)."""
-    IdentityCheckFailure.objects.create(ip=ip)
+def _ip_bucket(ip: str | None) -> str | None:
+    """The address a limit counts by: IPv4 as is, IPv6 by its /64 (one subscriber's block)."""
+    if ip and ":" in ip:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
+    return ip
 
 
-def identity_checks_exhausted(*, ip: str | None) -> bool:
+def identity_check_allowed(*, ip: str | None) -> bool:
+    """Count one anonymous look-up from `ip`; False once the hour's allowance is spent.
+
+    The look-up is written (and committed) before the count, so parallel requests cannot all
+    slip under the limit: at worst they all see each other and are all refused.
+    """
+    bucket = _ip_bucket(ip)
+    IdentityCheck.objects.create(ip=bucket)
     since = timezone.now() - timedelta(hours=1)
-    failures = IdentityCheckFailure.objects.filter(ip=ip, created_at__gte=since).count()
-    return failures >= settings.EXCEPTIONAL_IDENTITY_FAILURES_PER_HOUR
+    done = IdentityCheck.objects.filter(ip=bucket, created_at__gte=since).count()
+    return done <= settings.EXCEPTIONAL_LOOKUPS_PER_HOUR

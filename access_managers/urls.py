@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from access_managers import views
 
@@ -11,8 +11,8 @@ urlpatterns = [
     path("gap/exceptional/", views.gap_exceptional, name="gap_exceptional"),
     path("gap/exceptional/submitted/", views.exceptional_done, name="exceptional_done"),
     path("gap/exceptional/status/", views.exceptional_status, name="exceptional_status"),
-    path(
-        "gap/exceptional/<str:ticket>/document.pdf",
+    re_path(  # a ticket is 13 letters and digits; anything else is not found
+        r"^gap/exceptional/(?P<ticket>[0-9A-Z]{13})/document\.pdf$",
         views.exceptional_document,
         name="exceptional_document",
     ),

@@ -100,8 +100,8 @@ class DesignationWizard(NamedUrlSessionWizardView):
         if carried_out is not None:  # a second «Confirmer» that raced the first
             return self._finished(carried_out, session_token)
         posted_step = self.request.POST.get(f"{self.prefix}-current_step")
-        if posted_step not in self.get_form_list():  # a forged step: back to where we are
-            return redirect(self.get_step_url(self.steps.current))
+        if posted_step not in self.get_form_list() or not self._reached(posted_step):
+            return redirect(self.get_step_url(self.steps.current))  # a forged or early step
         return super().post(*args, **kwargs)
 
     def _finished(self, result, token: str):
@@ -281,8 +281,35 @@ class ExceptionalRequestWizard(DesignationWizard):
         return super().dispatch(request, *args, **kwargs)
 
     def first_step_kwargs(self) -> dict:
-        posting_identity = self.request.method == "POST" and self.steps.current == self.first
-        return {"ip": client_ip(self.request), "record_failures": posting_identity}
+        return {"ip": client_ip(self.request), "count_lookup": self._posting(self.first)}
+
+    def _posting(self, step: str) -> bool:
+        """This request submits `step` (a check that counts); re-checks of stored steps don't."""
+        posted = self.request.POST.get(f"{self.prefix}-current_step")
+        return self.request.method == "POST" and posted == step == self.steps.current
+
+    def get_form_kwargs(self, step=None):
+        kwargs = super().get_form_kwargs(step)
+        if step == "manager":
+            kwargs |= {"lookup_ip": client_ip(self.request), "count_lookup": self._posting(step)}
+        return kwargs
+
+    def _identity_lost(self, step: str | None) -> bool:
+        """A later screen whose identity no longer holds (the register or the GAP changed, or
+        the state was forged): back to the first screen, which says why."""
+        return step in ("manager", "confirmation") and self.requester() is None
+
+    def get(self, request, *args, **kwargs):
+        if self._identity_lost(kwargs.get("step")):
+            self.storage.current_step = self.first
+            return redirect(self.get_step_url(self.first))
+        return super().get(request, *args, **kwargs)
+
+    def post(self, *args, **kwargs):
+        if self._identity_lost(self.request.POST.get(f"{self.prefix}-current_step")):
+            self.storage.current_step = self.first
+            return redirect(self.get_step_url(self.first))
+        return super().post(*args, **kwargs)
 
     def requester(self) -> Person | None:
         identity = self._form_for(self.first)
@@ -472,15 +499,13 @@ def exceptional_status(request: HttpRequest) -> HttpResponse:
     form = forms.TicketStatusForm(request.POST if request.method == "POST" else None)
     exceptional = None
     if form.is_valid():
-        ip = client_ip(request)
-        if services.identity_checks_exhausted(ip=ip):
+        if not services.identity_check_allowed(ip=client_ip(request)):
             form.add_error(None, TOO_MANY_ATTEMPTS)
         else:
             exceptional = ExceptionalRequest.objects.filter(
                 ticket=form.cleaned_data["ticket"], enterprise_id=form.cleaned_data["number"]
             ).first()
             if exceptional is None:
-                services.identity_failure_record(ip=ip)
                 form.add_error(None, NO_SUCH_TICKET)
     context = {"form": form, "exceptional": exceptional}
     return render(request, "access_managers/exceptional_status.html", context)

@@ -303,8 +303,8 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # The exceptional procedure (flows.md §2): where the signed document goes ("email", seed 000's
-# default, or "postal", seed 001), how long a request waits for it, and how many refused identities
-# one IP address may try in an hour.
+# default, or "postal", seed 001), how long a request waits for it, and how many look-ups in the
+# registers (identities, persons, tickets) one anonymous IP address may make in an hour.
 EXCEPTIONAL_RETURN_MODE = env("EXCEPTIONAL_RETURN_MODE", default="email")
 EXCEPTIONAL_RETURN_EMAIL = env("EXCEPTIONAL_RETURN_EMAIL", default="accesspers@smals.be")
 EXCEPTIONAL_RETURN_POSTAL_ADDRESS = env.list(
@@ -312,9 +312,7 @@ EXCEPTIONAL_RETURN_POSTAL_ADDRESS = env.list(
     default=["Centre de Contact Eranova", "Smals", "Avenue Fonsny 20", "1060 Bruxelles"],
 )
 EXCEPTIONAL_REQUEST_EXPIRY_DAYS = env.int("EXCEPTIONAL_REQUEST_EXPIRY_DAYS", default=90)
-EXCEPTIONAL_IDENTITY_FAILURES_PER_HOUR = env.int(
-    "EXCEPTIONAL_IDENTITY_FAILURES_PER_HOUR", default=5
-)
+EXCEPTIONAL_LOOKUPS_PER_HOUR = env.int("EXCEPTIONAL_LOOKUPS_PER_HOUR", default=10)
 
 # Questions one IP address may send from the contact page in an hour.
 CONTACT_MAX_PER_HOUR = env.int("CONTACT_MAX_PER_HOUR", default=5)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from access_managers import documents, services
-from access_managers.models import AccessManager, ExceptionalRequest, IdentityCheckFailure
+from access_managers.models import AccessManager, ExceptionalRequest, IdentityCheck
 from csam_portal.audit import Actor
 from csam_portal.models import AuditRecord, OutboundEmail
 from tests.factories import (
@@ -174,7 +174,7 @@ def test_a_wrong_identity_gets_one_generic_refusal(client, atlas, change, value)
     assert response.status_code == 200
     assert "Ces données ne correspondent à aucun représentant légal actuel" in text(response)
     assert ExceptionalRequest.objects.count() == 0
-    assert IdentityCheckFailure.objects.count() == 1
+    assert IdentityCheck.objects.count() == 1
 
 
 def test_names_match_whatever_case_accents_and_spaces(client, atlas):
@@ -186,15 +186,16 @@ def test_names_match_whatever_case_accents_and_spaces(client, atlas):
 
 
 def test_refused_identities_are_limited_per_ip(client, atlas, settings):
-    settings.EXCEPTIONAL_IDENTITY_FAILURES_PER_HOUR = 2
+    settings.EXCEPTIONAL_LOOKUPS_PER_HOUR = 2
     enterprise, ahmed = atlas
     identity(client, enterprise, ahmed, first_name="X")
     identity(client, enterprise, ahmed, first_name="Y")
 
     response = identity(client, enterprise, ahmed)  # even the right data is not checked now
 
+    assert response.status_code == 200
     assert "Trop de tentatives ont échoué" in text(response)
-    assert IdentityCheckFailure.objects.count() == 2
+    assert ExceptionalRequest.objects.count() == 0
 
 
 def test_one_pending_request_per_enterprise(client, atlas):
@@ -298,6 +299,8 @@ def test_back_office_receives_then_approves_and_the_gap_is_designated(
     exceptional = ExceptionalRequest.objects.get()
     staff = _admin(client)
 
+    before_receipt = _action(client, "approve", [exceptional])
+    assert "n'a pas encore été reçu" in text(client.get(before_receipt.url))
     scan = SimpleUploadedFile("scan.pdf", b"%PDF-1.4 signed", content_type="application/pdf")
     _action(client, "receive", [exceptional], apply="1", scan=scan)
     _action(client, "approve", [exceptional])
@@ -415,3 +418,186 @@ def test_staff_download_the_received_scan_from_the_request(client, atlas, settin
 
     assert "signed.pdf" in page
     assert b"".join(download.streaming_content) == b"%PDF-1.4 signed"
+
+
+def test_a_forged_later_step_without_identity_is_sent_back_not_a_server_error(client):
+    client.get(reverse("access_managers:gap_exceptional"))
+
+    post = client.post(step_url("manager"), {WIZARD: "manager", "manager-gap": "self"})
+    get = client.get(step_url("confirmation"))
+
+    assert (post.status_code, get.status_code) == (302, 302)
+    assert post.url == get.url == step_url("identity")
+
+
+def test_an_identity_that_no_longer_holds_sends_back_to_the_first_screen(client, atlas):
+    enterprise, ahmed = atlas
+    identity(client, enterprise, ahmed)
+    winner = AccessManagerFactory(enterprise=enterprise)  # registered meanwhile
+
+    response = client.get(step_url("manager"))
+
+    assert response.url == step_url("identity")
+    html = text(client.get(response.url))
+    assert "Cette entreprise est déjà enregistrée dans CSAM." in html
+    assert winner.person.full_name in html
+
+
+def test_a_pending_request_is_said_on_the_first_screen(client, atlas):
+    enterprise, ahmed = atlas
+    request_for(client, enterprise, ahmed)
+    other = Client()
+
+    response = identity(other, enterprise, ahmed)
+
+    assert "Une demande exceptionnelle est déjà en cours pour cette entreprise" in text(response)
+    assert ExceptionalRequest.objects.count() == 1
+
+
+def test_naming_other_persons_counts_as_look_ups(client, atlas, settings):
+    settings.EXCEPTIONAL_LOOKUPS_PER_HOUR = 3
+    enterprise, ahmed = atlas
+    identity(client, enterprise, ahmed)  # look-up 1
+    people = [PersonFactory() for _ in range(3)]
+
+    def name(person):
+        return client.post(
+            step_url("manager"),
+            {
+                WIZARD: "manager",
+                "manager-gap": "other",
+                "manager-niss": person.niss,
+                "manager-email": "x@test.be",
+                "manager-phone": "02 512 34 56",
+                "manager-requester_email": "a@test.be",
+                "manager-requester_phone": "02 512 34 56",
+            },
+        )
+
+    first, second = name(people[0]), name(people[1])  # look-ups 2 and 3
+    third = name(people[2])  # look-up 4: over the allowance
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert third.status_code == 200
+    assert "Trop de tentatives ont échoué" in text(third)
+    assert people[2].full_name not in text(third)
+
+
+def test_a_ticket_with_odd_characters_is_not_found():
+    client = Client()
+
+    for ticket in ["%00", "a%00b", "26ABCDEFGHJK%00", "../etc"]:
+        assert client.get(f"/gap/exceptional/{ticket}/document.pdf").status_code == 404
+    assert (
+        client.post(
+            reverse("access_managers:exceptional_status"),
+            {"ticket": "26AB\x00", "number": "0200000043"},
+        ).status_code
+        == 200
+    )
+
+
+def test_ipv6_addresses_count_by_their_slash_64():
+    assert services._ip_bucket("2001:db8:1:2:aaaa::1") == services._ip_bucket(
+        "2001:db8:1:2:bbbb::9"
+    )
+    assert services._ip_bucket("192.0.2.7") == "192.0.2.7"
+
+
+def test_admin_finds_a_request_by_the_number_as_people_write_it(client, atlas):
+    enterprise, ahmed = atlas
+    request_for(client, enterprise, ahmed)
+    _admin(client)
+    url = reverse("admin:access_managers_exceptionalrequest_changelist")
+
+    for term in [enterprise.formatted_number, f"BE {enterprise.number}"]:
+        page = text(client.get(url, {"q": term}))
+        assert ExceptionalRequest.objects.get().ticket in page, term
+
+
+def test_staff_who_may_only_look_cannot_process(client, atlas):
+    from django.contrib.auth.models import Permission
+
+    request_for(client, *atlas)
+    exceptional = ExceptionalRequest.objects.get()
+    viewer = _staff_without_group()
+    viewer.user_permissions.add(Permission.objects.get(codename="view_exceptionalrequest"))
+    client.force_login(viewer)
+
+    assert (
+        client.get(reverse("admin:access_managers_exceptionalrequest_changelist")).status_code
+        == 200
+    )
+    _action(client, "receive", [exceptional], apply="1")
+    _action(client, "reject", [exceptional], apply="1", reason="x")
+
+    exceptional.refresh_from_db()
+    assert exceptional.status == "open"
+
+
+def test_approval_refused_when_the_requester_is_no_longer_lr_tells_staff_what_to_do(client, atlas):
+    enterprise, ahmed = atlas
+    request_for(client, enterprise, ahmed)
+    exceptional = ExceptionalRequest.objects.get()
+    _admin(client)
+    _action(client, "receive", [exceptional], apply="1")
+    enterprise.legal_functions.update(end_date="2020-01-01")
+
+    response = _action(client, "approve", [exceptional])
+
+    assert "le demandeur n'est plus représentant légal" in text(client.get(response.url))
+    exceptional.refresh_from_db()
+    assert exceptional.status == "received"
+    assert not AccessManager.objects.exists()
+
+
+def test_only_requests_still_waiting_for_their_paper_expire(client, atlas, settings):
+    settings.EXCEPTIONAL_REQUEST_EXPIRY_DAYS = 30
+    enterprise, ahmed = atlas
+    request_for(client, enterprise, ahmed)
+    old = ExceptionalRequest.objects.get()
+    second = EnterpriseFactory()
+    LegalFunctionFactory(enterprise=second, person=ahmed)
+    received = services.exceptional_request_create(
+        enterprise_number=second.number,
+        requester=ahmed,
+        person=ahmed,
+        email="a@b.be",
+        phone="+3225123456",
+        seen_gap=None,
+        language="fr",
+        actor=Actor.system("tests"),
+    )
+    services.exceptional_request_receive(request=received, actor=Actor.system("tests"))
+    ExceptionalRequest.objects.update(created_at=timezone.now() - timedelta(days=31))
+    young = EnterpriseFactory()
+    LegalFunctionFactory(enterprise=young, person=ahmed)
+    fresh = services.exceptional_request_create(
+        enterprise_number=young.number,
+        requester=ahmed,
+        person=ahmed,
+        email="a@b.be",
+        phone="+3225123456",
+        seen_gap=None,
+        language="fr",
+        actor=Actor.system("tests"),
+    )
+
+    assert services.exceptional_requests_expire(actor=Actor.system("tests")) == 1
+    statuses = {r.pk: r.status for r in ExceptionalRequest.objects.all()}
+    assert statuses == {old.pk: "expired", received.pk: "received", fresh.pk: "open"}
+
+
+def test_the_rejection_is_written_in_the_requesters_language(client, atlas):
+    client.post(reverse("language_set"), {"language": "nl", "next": "/"})
+    request_for(client, *atlas)
+    exceptional = ExceptionalRequest.objects.get()
+    staff = Client()
+    _admin(staff)
+
+    _action(staff, "reject", [exceptional], apply="1", reason="Handtekening ontbreekt.")
+
+    email = OutboundEmail.objects.get()
+    assert email.language == "nl"
+    assert exceptional.ticket in email.subject
+    assert "Handtekening ontbreekt." in email.body_text
