@@ -375,6 +375,30 @@ class TicketStatusForm(forms.Form):
     ticket = forms.CharField(label=_("Numéro de ticket"), max_length=20)
     number = EnterpriseNumberField(label=_("Numéro d'entreprise"))
 
+    def __init__(self, *args, ip: str | None, **kwargs):
+        self.ip = ip
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        """Each look-up counts against the IP's allowance; `request` is the one found."""
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        if not services.identity_check_allowed(ip=self.ip):
+            raise too_many_lookups()
+        cleaned["request"] = selectors.exceptional_request_for_ticket(
+            ticket=cleaned["ticket"], enterprise_number=cleaned["number"]
+        )
+        if cleaned["request"] is None:
+            raise forms.ValidationError(
+                gettext(
+                    "Aucune demande ne correspond à ce numéro de ticket et à ce numéro "
+                    "d'entreprise."
+                ),
+                code="no_such_ticket",
+            )
+        return cleaned
+
     def clean_ticket(self) -> str:
         ticket = "".join(self.cleaned_data["ticket"].split()).upper()
         if not re.fullmatch(r"[0-9A-Z]{13}", ticket):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from access_managers.models import AccessManager
+from access_managers.models import AccessManager, ExceptionalRequest
 from enterprises.models import Enterprise, LegalFunction
 from users.models import Person
 
@@ -117,3 +117,10 @@ def person_language(person: Person) -> str:
         return person.account.language
     except Person.account.RelatedObjectDoesNotExist:
         return person.language
+
+
+def exceptional_request_for_ticket(
+    *, ticket: str, enterprise_number: str
+) -> ExceptionalRequest | None:
+    """The request with this ticket, only if it is for this enterprise."""
+    return ExceptionalRequest.objects.filter(ticket=ticket, enterprise_id=enterprise_number).first()

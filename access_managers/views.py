@@ -30,13 +30,6 @@ REQUEST_CHANGED = gettext_lazy(
     "La demande a été modifiée entre-temps (dans un autre onglet ?). Vérifiez les données "
     "ci-dessous puis confirmez à nouveau."
 )
-TOO_MANY_ATTEMPTS = gettext_lazy(
-    "Trop de tentatives ont échoué depuis votre connexion. Réessayez dans une heure, ou "
-    "contactez le Centre de Contact."
-)
-NO_SUCH_TICKET = gettext_lazy(
-    "Aucune demande ne correspond à ce numéro de ticket et à ce numéro d'entreprise."
-)
 CO_GAP_ADDED = gettext_lazy(
     "%(name)s est maintenant Co-Gestionnaire d'Accès Principal. Un e-mail l'en informe."
 )
@@ -118,6 +111,7 @@ class DesignationWizard(NamedUrlSessionWizardView):
         return self.render_revalidation_failure(failed_step, form, **kwargs)
 
     def process_step(self, form):
+        self.__dict__.pop("_forms_checked", None)  # the session's data changes now
         # A new token for what screens 1 and 2 now say: a confirmation page shown before they
         # changed (another tab) can no longer confirm them.
         if self.steps.current != "confirmation":
@@ -160,7 +154,14 @@ class DesignationWizard(NamedUrlSessionWizardView):
         return (data.get(f"{self.first}-seen_gap") or None) if data else None
 
     def _form_for(self, step: str):
-        return self.get_form(step=step, data=self.storage.get_step_data(step))
+        """`step`'s form bound to what the session holds, validated once per request (the
+        page, the next screen's kwargs and «Confirmer» all ask for it)."""
+        forms_checked = self.__dict__.setdefault("_forms_checked", {})
+        if step not in forms_checked:
+            form = self.get_form(step=step, data=self.storage.get_step_data(step))
+            form.is_valid()
+            forms_checked[step] = form
+        return forms_checked[step]
 
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
@@ -496,16 +497,8 @@ def exceptional_document(request: HttpRequest, ticket: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def exceptional_status(request: HttpRequest) -> HttpResponse:
     """The status of a ticket, for whoever has it and its enterprise number; nothing more."""
-    form = forms.TicketStatusForm(request.POST if request.method == "POST" else None)
-    exceptional = None
-    if form.is_valid():
-        if not services.identity_check_allowed(ip=client_ip(request)):
-            form.add_error(None, TOO_MANY_ATTEMPTS)
-        else:
-            exceptional = ExceptionalRequest.objects.filter(
-                ticket=form.cleaned_data["ticket"], enterprise_id=form.cleaned_data["number"]
-            ).first()
-            if exceptional is None:
-                form.add_error(None, NO_SUCH_TICKET)
+    data = request.POST if request.method == "POST" else None
+    form = forms.TicketStatusForm(data, ip=client_ip(request))
+    exceptional = form.cleaned_data["request"] if form.is_valid() else None
     context = {"form": form, "exceptional": exceptional}
     return render(request, "access_managers/exceptional_status.html", context)

@@ -62,6 +62,20 @@ def identity(client, enterprise, person, *, first_name=None, last_name=None, see
     )
 
 
+def _created(enterprise, person):
+    """A request recorded straight by the service: the person designates themself."""
+    return services.exceptional_request_create(
+        enterprise_number=enterprise.number,
+        requester=person,
+        person=person,
+        email="a@b.be",
+        phone="+3225123456",
+        seen_gap=None,
+        language="fr",
+        actor=Actor.system("tests"),
+    )
+
+
 def request_for(client, enterprise, person, **manager):
     response = identity(client, enterprise, person)
     assert response.status_code == 302, text(response)
@@ -203,16 +217,7 @@ def test_one_pending_request_per_enterprise(client, atlas):
     request_for(client, enterprise, ahmed)
 
     with pytest.raises(Exception, match="déjà en cours"):
-        services.exceptional_request_create(
-            enterprise_number=enterprise.number,
-            requester=ahmed,
-            person=ahmed,
-            email="a@b.be",
-            phone="+3225123456",
-            seen_gap=None,
-            language="fr",
-            actor=Actor.system("tests"),
-        )
+        _created(enterprise, ahmed)
     assert ExceptionalRequest.objects.count() == 1
 
 
@@ -558,30 +563,12 @@ def test_only_requests_still_waiting_for_their_paper_expire(client, atlas, setti
     old = ExceptionalRequest.objects.get()
     second = EnterpriseFactory()
     LegalFunctionFactory(enterprise=second, person=ahmed)
-    received = services.exceptional_request_create(
-        enterprise_number=second.number,
-        requester=ahmed,
-        person=ahmed,
-        email="a@b.be",
-        phone="+3225123456",
-        seen_gap=None,
-        language="fr",
-        actor=Actor.system("tests"),
-    )
+    received = _created(second, ahmed)
     services.exceptional_request_receive(request=received, actor=Actor.system("tests"))
     ExceptionalRequest.objects.update(created_at=timezone.now() - timedelta(days=31))
     young = EnterpriseFactory()
     LegalFunctionFactory(enterprise=young, person=ahmed)
-    fresh = services.exceptional_request_create(
-        enterprise_number=young.number,
-        requester=ahmed,
-        person=ahmed,
-        email="a@b.be",
-        phone="+3225123456",
-        seen_gap=None,
-        language="fr",
-        actor=Actor.system("tests"),
-    )
+    fresh = _created(young, ahmed)
 
     assert services.exceptional_requests_expire(actor=Actor.system("tests")) == 1
     statuses = {r.pk: r.status for r in ExceptionalRequest.objects.all()}
