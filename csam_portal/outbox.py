@@ -32,6 +32,25 @@ logger = logging.getLogger(__name__)
 
 ERASED = "(erased once sent: it held a security code)"
 
+
+class DueNow(Now):
+    """The database's clock, to decide what is due.
+
+    SQLite keeps datetimes as text and its clock counts milliseconds ("… 10:40:15.215"), while a
+    time written from Python or by date arithmetic carries microseconds ("… 10:40:15.215173"):
+    compared as text, a message due in the current millisecond would not be due yet. "Now" is
+    there the end of the current millisecond; other databases compare real timestamps.
+    """
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="(STRFTIME('%%%%Y-%%%%m-%%%%d %%%%H:%%%%M:%%%%f', 'NOW') || '999')",
+            **extra_context,
+        )
+
+
 # Process-local: after a failed publish, later requests skip the broker for a while instead of
 # each waiting for its timeout; their messages stay pending and the relay sends them.
 _broker_down_until = 0.0
@@ -103,7 +122,7 @@ def deliver(email_id: int) -> float | None:
     clocks of web servers and workers need not agree.
     """
     claimed = OutboundEmail.objects.filter(
-        pk=email_id, status=OutboundEmail.Status.PENDING, next_attempt_at__lte=Now()
+        pk=email_id, status=OutboundEmail.Status.PENDING, next_attempt_at__lte=DueNow()
     ).update(status=OutboundEmail.Status.SENDING, claimed_at=Now(), attempts=F("attempts") + 1)
     if not claimed:
         return None

@@ -94,3 +94,10 @@ def test_ci_script_runs_the_readme_test_command_with_every_service_required():
     assert "make test" in script
     assert "make run" in readme
     assert "make test" in readme
+
+
+def test_ci_script_also_runs_the_tests_as_a_newcomer_on_a_fresh_clone():
+    script = (ROOT / ".ci" / "run").read_text()
+    newcomer = script[script.index("git clone") :]
+
+    assert "env -u DATABASE_URL -u REDIS_URL -u REQUIRE_SERVICES make test" in newcomer
