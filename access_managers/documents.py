@@ -7,6 +7,8 @@ gives the same document.
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 import segno
 from django.conf import settings
@@ -22,12 +24,29 @@ FONTS = Path(__file__).resolve().parent / "fonts"
 
 
 class ShippedOnlyFetcher(URLFetcher):
-    """The document loads its fonts and its inline QR code, nothing from elsewhere."""
+    """The document loads its fonts and its inline QR code, nothing from elsewhere.
+
+    Only `data:` and `file:` URLs are opened, never a redirect, and a file only if its real path
+    (after `..` and links are resolved) lies in FONTS: a template or a name in the document can
+    make WeasyPrint ask for anything (CVE-2026-55073 was such a request forgery).
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False, **kwargs)
 
     def fetch(self, url, headers=None):
-        if url.startswith("data:") or url.startswith(FONTS.as_uri() + "/"):
-            return super().fetch(url, headers)
-        raise ValueError(f"the document may not load {url}")
+        scheme = url.split(":", 1)[0].lower()
+        if scheme == "file" and not _is_shipped_font(url):
+            raise ValueError(f"the document may not load {url}")
+        return super().fetch(url, headers)
+
+
+def _is_shipped_font(url: str) -> bool:
+    parts = urlsplit(url)
+    if parts.netloc not in ("", "localhost"):
+        return False
+    path = Path(url2pathname(parts.path)).resolve()
+    return path.is_file() and path.is_relative_to(FONTS.resolve())
 
 
 def ticket_qr_code(ticket: str) -> segno.QRCode:
