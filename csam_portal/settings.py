@@ -159,6 +159,10 @@ OIDC_CREATE_USER = True
 OIDC_OP_ISSUER = env("OIDC_OP_ISSUER") if DIGITAL_KEYS_PROVIDER == "oidc" else ""
 OIDC_LEEWAY = env.int("OIDC_LEEWAY", default=30)
 OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=5)  # seconds, each call to FAS's endpoints
+# The logout ends the session at FAS too (RP-initiated logout) when FAS names its end-session
+# endpoint: the ID token kept in the session is its id_token_hint.
+OIDC_OP_LOGOUT_ENDPOINT = env("OIDC_OP_LOGOUT_ENDPOINT", default="")
+OIDC_STORE_ID_TOKEN = True
 LOGOUT_REDIRECT_URL = "home"
 
 # French first: the default for anyone who has not chosen (csam_portal.middleware).

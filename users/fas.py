@@ -1,9 +1,16 @@
 """CSAM's FAS over OpenID Connect (DIGITAL_KEYS_PROVIDER=oidc): why a login did not succeed, in
-words for the person."""
+words for the person, and the logout at FAS itself (OpenID Connect RP-Initiated Logout 1.0)."""
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+# Where mozilla-django-oidc keeps the ID token (OIDC_STORE_ID_TOKEN): the logout's id_token_hint.
+ID_TOKEN_SESSION_KEY = "oidc_id_token"
 
 
 @dataclass(frozen=True)
@@ -84,3 +91,20 @@ def failure_for_error_answer(error: str) -> Failure:
     if error in {"temporarily_unavailable", "server_error"}:
         return UNAVAILABLE
     return REFUSED
+
+
+def logout_url(request: HttpRequest) -> str:
+    """FAS's end-session URL for the person logged in through FAS, or "" (no FAS session, or no
+    OIDC_OP_LOGOUT_ENDPOINT): without it the next «S'identifier» would log them in silently."""
+    id_token = request.session.get(ID_TOKEN_SESSION_KEY)
+    endpoint = settings.OIDC_OP_LOGOUT_ENDPOINT
+    if settings.DIGITAL_KEYS_PROVIDER != "oidc" or not endpoint or not id_token:
+        return ""
+    query = {
+        "id_token_hint": id_token,
+        "client_id": settings.OIDC_RP_CLIENT_ID,
+        "post_logout_redirect_uri": request.build_absolute_uri(
+            reverse(settings.LOGOUT_REDIRECT_URL)
+        ),
+    }
+    return f"{endpoint}?{urlencode(query)}"

@@ -49,6 +49,7 @@ def fas(settings):
         settings.OIDC_OP_TOKEN_ENDPOINT = ENDPOINTS["token_endpoint"]
         settings.OIDC_OP_USER_ENDPOINT = ENDPOINTS["userinfo_endpoint"]
         settings.OIDC_OP_JWKS_ENDPOINT = ENDPOINTS["jwks_uri"]
+        settings.OIDC_OP_LOGOUT_ENDPOINT = ENDPOINTS["end_session_endpoint"]
         yield Fas(mock)
 
 
@@ -90,7 +91,7 @@ def _closed_port_url() -> str:
     return f"http://127.0.0.1:{port}/"
 
 
-# --- the happy path ----------------------------------------------------------------------
+# --- the happy path, and the logout ----------------------------------------------------------
 
 
 def test_the_identity_providers_niss_logs_the_person_in(client, fas):
@@ -110,6 +111,43 @@ def test_a_returning_person_gets_their_existing_account(client, fas):
 
     assert _logged_in(client) == account
     assert User.objects.count() == 1
+
+
+def test_the_logout_ends_the_session_at_fas_so_the_next_login_asks_again(client, fas):
+    person = PersonFactory()
+    _log_in(client, fas, person.niss)
+
+    response = client.post(reverse("logout"))
+
+    assert _logged_in(client) is None
+    end_session = urlsplit(response.url)
+    assert f"{ISSUER}{end_session.path}" == ENDPOINTS["end_session_endpoint"]
+    query = parse_qs(end_session.query)
+    assert query["id_token_hint"]  # FAS knows whose session to end
+    assert query["post_logout_redirect_uri"] == ["http://testserver/"]
+    assert query["client_id"] == [CLIENT_ID]
+    assert fas.end_session(response.url).startswith("http://testserver/")
+    assert fas.authorize(_to_fas(client)) is None  # FAS asks the person to identify again
+
+
+def test_without_fas_logging_out_the_next_login_would_be_silent(client, fas, settings):
+    settings.OIDC_OP_LOGOUT_ENDPOINT = ""
+    _log_in(client, fas, PersonFactory().niss)
+
+    response = client.post(reverse("logout"))
+
+    assert response.url == reverse("home")
+    assert _logged_in(client) is None
+    assert fas.authorize(_to_fas(client)) is not None  # FAS's session answers at once
+
+
+def test_the_back_office_logout_stays_in_the_portal(client, fas, staff):
+    client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
+
+    response = client.post(reverse("logout"))
+
+    assert response.url == reverse("home")
+    assert _logged_in(client) is None
 
 
 # --- the ID token: OpenID Connect Core §3.1.3.7 ----------------------------------------------
