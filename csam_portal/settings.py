@@ -154,6 +154,15 @@ OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
 OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
 OIDC_NISS_CLAIM = env("OIDC_NISS_CLAIM", default="egovNRN")
 OIDC_CREATE_USER = True
+# The ID token's `iss` must be FAS's issuer and its `aud` our client id (OpenID Connect Core
+# §3.1.3.7): without the issuer a deployment does not start. Clocks may differ by OIDC_LEEWAY.
+OIDC_OP_ISSUER = env("OIDC_OP_ISSUER") if DIGITAL_KEYS_PROVIDER == "oidc" else ""
+OIDC_LEEWAY = env.int("OIDC_LEEWAY", default=30)
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=5)  # seconds, each call to FAS's endpoints
+# The logout ends the session at FAS too (RP-initiated logout) when FAS names its end-session
+# endpoint: the ID token kept in the session is its id_token_hint.
+OIDC_OP_LOGOUT_ENDPOINT = env("OIDC_OP_LOGOUT_ENDPOINT", default="")
+OIDC_STORE_ID_TOKEN = True
 LOGOUT_REDIRECT_URL = "home"
 
 # French first: the default for anyone who has not chosen (csam_portal.middleware).

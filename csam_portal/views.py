@@ -18,6 +18,7 @@ from csam_portal import services
 from csam_portal.audit import Actor
 from csam_portal.context_processors import COOKIE_CONSENT_NAME
 from csam_portal.forms import ContactForm
+from users import fas
 from users import services as user_services
 
 # The services that later flows build; until then their links lead to a page that says so.
@@ -115,8 +116,10 @@ def cookies_accept(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def logout(request: HttpRequest) -> HttpResponse:
+    """End the portal's session, and FAS's too for a person who came through it."""
+    at_fas = fas.logout_url(request)  # before the session, which holds its ID token, is gone
     auth.logout(request)
-    return redirect("home")
+    return redirect(at_fas or "home")
 
 
 @never_cache

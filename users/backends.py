@@ -1,5 +1,7 @@
 """Authentication backends: the key simulators, and CSAM's FAS over OpenID Connect."""
 
+import jwt
+import requests
 from django.conf import settings
 from django.contrib.auth.backends import BaseBackend
 from django.core.exceptions import SuspiciousOperation
@@ -7,7 +9,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from csam_portal import numbers
 from csam_portal.audit import Actor
-from users import keys, services
+from users import fas, keys, services
 from users.models import Person, User
 
 
@@ -29,25 +31,85 @@ class FasBackend(OIDCAuthenticationBackend):
     """CSAM's FAS: the identity provider vouches for the person's NISS (OIDC_NISS_CLAIM).
 
     Only persons of the national register get in; their account is created at the first login.
+    Every way the provider's answer can fail raises `fas.FasLoginError`, which the callback view
+    turns into the failure page: nothing of requests, PyJWT or the provider's JSON escapes.
     """
 
-    def _niss(self, claims) -> str | None:
+    def get_token(self, payload):
         try:
-            return numbers.niss(str(claims.get(settings.OIDC_NISS_CLAIM, "")))
-        except numbers.ValidationError:
-            return None
+            token_info = super().get_token(payload)
+        except requests.RequestException as error:  # e.g. invalid_grant, a wrong client secret
+            raise fas.FasLoginError(_failure_of(error), f"token endpoint: {error!r}") from error
+        if not isinstance(token_info, dict) or not isinstance(token_info.get("id_token"), str):
+            raise fas.FasLoginError(fas.UNVERIFIED, "token endpoint: no id_token in its answer")
+        return token_info
+
+    def verify_token(self, token, **kwargs):
+        try:
+            return super().verify_token(token, **kwargs)
+        except requests.RequestException as error:  # the JWKS endpoint
+            raise fas.FasLoginError(_failure_of(error), f"JWKS endpoint: {error!r}") from error
+        except (jwt.PyJWTError, SuspiciousOperation, KeyError, TypeError, ValueError) as error:
+            # a bad signature, nonce, audience, issuer or lifetime; a malformed token or JWKS
+            raise fas.FasLoginError(fas.UNVERIFIED, f"ID token: {error!r}") from error
+
+    def get_payload_data(self, token, key):
+        """The ID token's claims, once its signature, issuer, audience and lifetime are checked
+        (OpenID Connect Core §3.1.3.7): a token issued to another client or by another provider
+        does not log anyone in. The library itself checks neither `aud` nor `iss`."""
+        header = jwt.get_unverified_header(token)
+        if header.get("alg") != self.OIDC_RP_SIGN_ALGO:  # never "none", never HS with a public key
+            raise SuspiciousOperation(f"The ID token is signed with {header.get('alg')!r}.")
+        claims = jwt.decode(
+            token,
+            key,
+            algorithms=[self.OIDC_RP_SIGN_ALGO],
+            audience=self.OIDC_RP_CLIENT_ID,
+            issuer=settings.OIDC_OP_ISSUER,
+            leeway=settings.OIDC_LEEWAY,
+            options={"require": ["iss", "sub", "aud", "exp", "iat"]},
+        )
+        audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
+        if (len(audiences) > 1 or "azp" in claims) and claims.get("azp") != self.OIDC_RP_CLIENT_ID:
+            raise SuspiciousOperation("The ID token was issued to another party (azp).")
+        return claims
+
+    def get_userinfo(self, access_token, id_token, payload):
+        try:
+            claims = super().get_userinfo(access_token, id_token, payload)
+        except requests.RequestException as error:
+            raise fas.FasLoginError(_failure_of(error), f"userinfo endpoint: {error!r}") from error
+        except (jwt.PyJWTError, SuspiciousOperation, KeyError, TypeError, ValueError) as error:
+            raise fas.FasLoginError(fas.UNVERIFIED, f"userinfo: {error!r}") from error
+        # OpenID Connect Core §5.3.2: the answer must be about the person of the ID token.
+        if not isinstance(claims, dict) or claims.get("sub") != payload.get("sub"):
+            raise fas.FasLoginError(fas.UNVERIFIED, "userinfo: not about the ID token's sub")
+        return claims
+
+    def _niss(self, claims) -> str:
+        value = claims.get(settings.OIDC_NISS_CLAIM)
+        try:
+            return numbers.niss(str(value or ""))
+        except numbers.ValidationError as error:
+            raise fas.FasLoginError(
+                fas.INVALID_NISS, f"{settings.OIDC_NISS_CLAIM} is not a valid NISS"
+            ) from error
 
     def verify_claims(self, claims) -> bool:
         niss = self._niss(claims)
-        return niss is not None and Person.objects.filter(niss=niss).exists()
+        if not Person.objects.filter(niss=niss).exists():
+            raise fas.FasLoginError(
+                fas.UNKNOWN_PERSON, "the NISS is not in the national register", niss=niss
+            )
+        if User.objects.filter(person__niss=niss, is_active=False).exists():
+            raise fas.FasLoginError(fas.INACTIVE, "the account is deactivated", niss=niss)
+        return True
 
     def filter_users_by_claims(self, claims):
         return User.objects.filter(person__niss=self._niss(claims), is_active=True)
 
     def create_user(self, claims):
-        person = Person.objects.filter(niss=self._niss(claims)).first()
-        if person is None:
-            raise SuspiciousOperation("The identity provider named an unknown person.")
+        person = Person.objects.get(niss=self._niss(claims))  # verify_claims found it
         actor = Actor.from_request(self.request, role="person") if self.request else None
         return services.account_for_person(person=person, actor=actor or Actor.system("fas"))
 
@@ -56,3 +118,14 @@ class FasBackend(OIDCAuthenticationBackend):
 
     def get_user(self, user_id):
         return User.objects.select_related("person").filter(pk=user_id, is_active=True).first()
+
+
+def _failure_of(error: requests.RequestException) -> fas.Failure:
+    """Down, too slow (OIDC_TIMEOUT) or a 5xx is «did not answer»; a 4xx error answer (RFC 6749
+    §5.2: invalid_grant, invalid_client) is a refusal; an answer that is not JSON is unverified."""
+    status = error.response.status_code if error.response is not None else 0
+    if isinstance(error, requests.ConnectionError | requests.Timeout) or status >= 500:
+        return fas.UNAVAILABLE
+    if isinstance(error, requests.HTTPError):
+        return fas.REFUSED
+    return fas.UNVERIFIED

@@ -69,6 +69,7 @@ PRODUCTION = {
     "REDIS_URL": "redis://redis.example:6379/0",
     "EMAIL_URL": "smtp://mail.example:25",
     "DIGITAL_KEYS_PROVIDER": "oidc",
+    "OIDC_OP_ISSUER": "https://fas.example",
 }
 
 
