@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +10,8 @@ class CsamPortalConfig(AppConfig):
 
     def ready(self) -> None:
         from csam_portal import backoffice
+        from csam_portal import checks as portal_checks
 
         # After every migrate, whatever app migrated: the group follows the models it names.
         post_migrate.connect(backoffice.sync_group, dispatch_uid="csam_portal.backoffice")
+        checks.register(portal_checks.simulated_keys, checks.Tags.security, deploy=True)

@@ -123,6 +123,15 @@ DIGITAL_KEYS_PROVIDER = (
 )
 if DIGITAL_KEYS_PROVIDER not in {"simulators", "oidc"}:
     raise ImproperlyConfigured("DIGITAL_KEYS_PROVIDER is either simulators or oidc.")
+# With DEBUG=False the simulators run only in a demonstration that says so: every page carries a
+# banner (csam_portal.context_processors) and `check --deploy` warns (csam_portal.checks).
+DEMO_SIMULATED_KEYS = env.bool("DEMO_SIMULATED_KEYS", default=False)
+if DIGITAL_KEYS_PROVIDER == "simulators" and not DEBUG and not DEMO_SIMULATED_KEYS:
+    raise ImproperlyConfigured(
+        "DIGITAL_KEYS_PROVIDER=simulators lets anyone who knows a national register number log "
+        "in as that person. A deployment sets DIGITAL_KEYS_PROVIDER=oidc (CSAM's FAS, with the "
+        "OIDC_* settings); a demonstration sets DEMO_SIMULATED_KEYS=1."
+    )
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: it refuses a locked key before any check
     (
@@ -216,8 +225,15 @@ CSRF_COOKIE_SAMESITE = "Lax"
 BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+# A deployment is HTTPS only: plain HTTP is redirected (behind a proxy too, which Django reads
+# from X-Forwarded-Proto), except /health/ for a load balancer that probes over HTTP; browsers
+# are told to keep to HTTPS for a year, subdomains included. The preload directive does nothing
+# until the domain's owner submits the domain to the browsers' list.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
