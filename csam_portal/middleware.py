@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth.views import redirect_to_login
-from django.shortcuts import redirect, resolve_url
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -35,6 +35,42 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         patch_vary_headers(response, ("Cookie",))
         return response
+
+
+class RequestBodyLimitMiddleware:
+    """413 for a request whose body is over MAX_REQUEST_BODY_MB, before anything parses it.
+
+    DATA_UPLOAD_MAX_MEMORY_SIZE leaves uploaded files out. Django reads no more of a body than its
+    Content-Length says, so one sent without (chunked) arrives empty and is never read at all.
+    """
+
+    # A client still sending when the server closes sees a reset connection, not the 413: a body up
+    # to this many times the cap (a file too large by mistake) is read and thrown away first.
+    DRAINED_UP_TO = 8
+    CHUNK = 64 * 1024
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # as Django reads it: no body
+        limit = settings.MAX_REQUEST_BODY_MB * 1024 * 1024
+        if length <= limit:
+            return self.get_response(request)
+        if length <= self.DRAINED_UP_TO * limit:
+            self._drain(request.META["wsgi.input"], length)
+        context = {"max_mb": settings.EXCEPTIONAL_SCAN_MAX_MB}
+        return render(request, "413.html", context, status=413)
+
+    def _drain(self, stream, length: int) -> None:
+        while length > 0:
+            chunk = stream.read(min(self.CHUNK, length))
+            if not chunk:
+                return
+            length -= len(chunk)
 
 
 SESSION_STARTED = "session_started"

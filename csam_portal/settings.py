@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "csam_portal.middleware.LanguageMiddleware",
+    "csam_portal.middleware.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "csam_portal.middleware.SessionExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -198,6 +199,15 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# The largest legitimate upload is the scan of a signed exceptional request (back office). A
+# request body over MAX_REQUEST_BODY_MB gets 413 before anything parses it
+# (csam_portal.middleware.RequestBodyLimitMiddleware): DATA_UPLOAD_MAX_MEMORY_SIZE leaves files out.
+EXCEPTIONAL_SCAN_MAX_MB = env.int("EXCEPTIONAL_SCAN_MAX_MB", default=10)
+MAX_REQUEST_BODY_MB = env.int("MAX_REQUEST_BODY_MB", default=EXCEPTIONAL_SCAN_MAX_MB + 1)
+if MAX_REQUEST_BODY_MB <= EXCEPTIONAL_SCAN_MAX_MB:
+    raise ImproperlyConfigured(
+        "MAX_REQUEST_BODY_MB must exceed EXCEPTIONAL_SCAN_MAX_MB: the form travels with the scan."
+    )
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
