@@ -27,12 +27,12 @@ echo "No Python 3.12 or newer found. Install one, or name it: make run PYTHON=/p
 exit 1
 endef
 
-# The local real stack of `make services`.
+# The local real stack of `make services`: plain HTTP, the key simulators (a demonstration).
 SERVICES_ENV := DEBUG=False SECRET_KEY=local-services-only ALLOWED_HOSTS=127.0.0.1,localhost \
-	SESSION_COOKIE_SECURE=False CSRF_COOKIE_SECURE=False \
+	SESSION_COOKIE_SECURE=False CSRF_COOKIE_SECURE=False SECURE_SSL_REDIRECT=False \
 	DATABASE_URL=$${SERVICES_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/csam_portal} \
 	REDIS_URL=$${SERVICES_REDIS_URL:-redis://127.0.0.1:6379/1} \
-	EMAIL_URL=smtp://127.0.0.1:1025 DIGITAL_KEYS_PROVIDER=simulators
+	EMAIL_URL=smtp://127.0.0.1:1025 DIGITAL_KEYS_PROVIDER=simulators DEMO_SIMULATED_KEYS=1
 
 .PHONY: help run test services assets messages lint bench-outbox bench-import bench-pdf clean
 

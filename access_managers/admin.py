@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
@@ -99,6 +100,17 @@ class ReasonForm(forms.Form):
 
 class ScanForm(forms.Form):
     scan = forms.FileField(label=_("Document reçu (scan, facultatif)"), required=False)
+
+    def clean_scan(self):
+        scan = self.cleaned_data["scan"]
+        max_mb = settings.EXCEPTIONAL_SCAN_MAX_MB
+        if scan and scan.size > max_mb * 1024 * 1024:
+            raise ValidationError(
+                _("Le scan dépasse %(max_mb)s Mo : réduisez-le (par exemple en noir et blanc)."),
+                code="scan_too_large",
+                params={"max_mb": max_mb},
+            )
+        return scan
 
 
 @admin.register(ExceptionalRequest)

@@ -1,4 +1,6 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
+from django.core import checks
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +10,10 @@ class CsamPortalConfig(AppConfig):
     verbose_name = _("Portail CSAM")
 
     def ready(self) -> None:
-        from csam_portal import backoffice
+        from csam_portal import backoffice, middleware
+        from csam_portal import checks as portal_checks
 
         # After every migrate, whatever app migrated: the group follows the models it names.
         post_migrate.connect(backoffice.sync_group, dispatch_uid="csam_portal.backoffice")
+        user_logged_in.connect(middleware.session_start, dispatch_uid="csam_portal.session_start")
+        checks.register(portal_checks.simulated_keys, checks.Tags.security, deploy=True)

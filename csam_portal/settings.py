@@ -61,7 +61,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "csam_portal.middleware.LanguageMiddleware",
+    "csam_portal.middleware.RequestBodyLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "csam_portal.middleware.SessionExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -123,6 +125,15 @@ DIGITAL_KEYS_PROVIDER = (
 )
 if DIGITAL_KEYS_PROVIDER not in {"simulators", "oidc"}:
     raise ImproperlyConfigured("DIGITAL_KEYS_PROVIDER is either simulators or oidc.")
+# With DEBUG=False the simulators run only in a demonstration that says so: every page carries a
+# banner (csam_portal.context_processors) and `check --deploy` warns (csam_portal.checks).
+DEMO_SIMULATED_KEYS = env.bool("DEMO_SIMULATED_KEYS", default=False)
+if DIGITAL_KEYS_PROVIDER == "simulators" and not DEBUG and not DEMO_SIMULATED_KEYS:
+    raise ImproperlyConfigured(
+        "DIGITAL_KEYS_PROVIDER=simulators lets anyone who knows a national register number log "
+        "in as that person. A deployment sets DIGITAL_KEYS_PROVIDER=oidc (CSAM's FAS, with the "
+        "OIDC_* settings); a demonstration sets DEMO_SIMULATED_KEYS=1."
+    )
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: it refuses a locked key before any check
     (
@@ -197,6 +208,15 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# The largest legitimate upload is the scan of a signed exceptional request (back office). A
+# request body over MAX_REQUEST_BODY_MB gets 413 before anything parses it
+# (csam_portal.middleware.RequestBodyLimitMiddleware): DATA_UPLOAD_MAX_MEMORY_SIZE leaves files out.
+EXCEPTIONAL_SCAN_MAX_MB = env.int("EXCEPTIONAL_SCAN_MAX_MB", default=10)
+MAX_REQUEST_BODY_MB = env.int("MAX_REQUEST_BODY_MB", default=EXCEPTIONAL_SCAN_MAX_MB + 1)
+if MAX_REQUEST_BODY_MB <= EXCEPTIONAL_SCAN_MAX_MB:
+    raise ImproperlyConfigured(
+        "MAX_REQUEST_BODY_MB must exceed EXCEPTIONAL_SCAN_MAX_MB: the form travels with the scan."
+    )
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -218,6 +238,12 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Sessions end (csam_portal.middleware.SessionExpiryMiddleware) after SESSION_IDLE_MINUTES
+# without a request, SESSION_MAX_HOURS after login, and when the browser closes.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=12)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600  # the stored session's outer bound
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 # Behind a reverse proxy (BEHIND_PROXY=True) its X-Forwarded-Proto and X-Forwarded-For are
@@ -225,8 +251,15 @@ CSRF_COOKIE_SAMESITE = "Lax"
 BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
 if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+# A deployment is HTTPS only: plain HTTP is redirected (behind a proxy too, which Django reads
+# from X-Forwarded-Proto), except /health/ for a load balancer that probes over HTTP; browsers
+# are told to keep to HTTPS for a year, subdomains included. The preload directive does nothing
+# until the domain's owner submits the domain to the browsers' list.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)

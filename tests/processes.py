@@ -204,6 +204,8 @@ def portal_env(*, redis_url: str, email_url: str = "", **extra: str) -> dict[str
         "CELERY_TASK_ALWAYS_EAGER": "False",
         "CELERY_TASK_EAGER_PROPAGATES": "False",
         "DIGITAL_KEYS_PROVIDER": "simulators",
+        "DEMO_SIMULATED_KEYS": "1",
+        "SECURE_SSL_REDIRECT": "False",  # plain HTTP on 127.0.0.1
         "PYTHONUNBUFFERED": "1",
         **extra,
     }

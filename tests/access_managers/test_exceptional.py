@@ -9,6 +9,7 @@ import pytest
 import segno
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.test.client import encode_multipart
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
@@ -588,3 +589,96 @@ def test_the_rejection_is_written_in_the_requesters_language(client, atlas):
     assert email.language == "nl"
     assert exceptional.ticket in email.subject
     assert "Handtekening ontbreekt." in email.body_text
+
+
+def _scan_of(size: int) -> SimpleUploadedFile:
+    return SimpleUploadedFile("scan.pdf", b"%" * size, content_type="application/pdf")
+
+
+def _nothing_received(exceptional, media) -> bool:
+    exceptional.refresh_from_db()
+    return (
+        exceptional.status == "open"
+        and exceptional.received_at is None
+        and not exceptional.scan
+        and not AuditRecord.objects.filter(action="exceptional_request_receive").exists()
+        and not any(media.iterdir())
+    )
+
+
+def test_a_scan_as_large_as_allowed_is_received(client, atlas, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    request_for(client, *atlas)
+    exceptional = ExceptionalRequest.objects.get()
+    _admin(client)
+    size = settings.EXCEPTIONAL_SCAN_MAX_MB * 1024 * 1024
+
+    response = _action(client, "receive", [exceptional], apply="1", scan=_scan_of(size))
+
+    assert response.status_code == 302
+    exceptional.refresh_from_db()
+    assert exceptional.received_at is not None
+    assert exceptional.scan.size == size
+
+
+def test_a_scan_over_its_limit_is_refused_with_the_reason(client, atlas, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    request_for(client, *atlas)
+    exceptional = ExceptionalRequest.objects.get()
+    _admin(client)
+    size = settings.EXCEPTIONAL_SCAN_MAX_MB * 1024 * 1024 + 1
+
+    response = _action(client, "receive", [exceptional], apply="1", scan=_scan_of(size))
+
+    assert response.status_code == 200
+    assert "Le scan dépasse 10 Mo : réduisez-le (par exemple en noir et blanc)." in text(response)
+    assert _nothing_received(exceptional, tmp_path)
+
+
+def test_a_request_body_over_the_cap_gets_413_and_changes_nothing(
+    client, atlas, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    request_for(client, *atlas)
+    exceptional = ExceptionalRequest.objects.get()
+    _admin(client)
+    size = settings.MAX_REQUEST_BODY_MB * 1024 * 1024
+
+    response = _action(client, "receive", [exceptional], apply="1", scan=_scan_of(size))
+
+    assert response.status_code == 413
+    page = text(response)
+    assert "Envoi trop volumineux" in page
+    assert "Un fichier joint ne peut dépasser 10 Mo" in page
+    assert _nothing_received(exceptional, tmp_path)
+
+
+def test_a_request_body_without_a_length_is_not_read(client, atlas, settings, tmp_path):
+    """A chunked body reaches Django without Content-Length: Django reads none of it."""
+    settings.MEDIA_ROOT = tmp_path
+    request_for(client, *atlas)
+    exceptional = ExceptionalRequest.objects.get()
+    _admin(client)
+    boundary = "BoUnDaRy"
+    body = encode_multipart(
+        boundary,
+        {
+            "action": "receive",
+            "_selected_action": [exceptional.pk],
+            "apply": "1",
+            "scan": _scan_of(settings.MAX_REQUEST_BODY_MB * 1024 * 1024),
+        },
+    )
+    url = reverse("admin:access_managers_exceptionalrequest_changelist")
+
+    response = client.generic(
+        "POST",
+        url,
+        body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+        CONTENT_LENGTH="",
+        HTTP_TRANSFER_ENCODING="chunked",
+    )
+
+    assert response.status_code in (200, 302)
+    assert _nothing_received(exceptional, tmp_path)

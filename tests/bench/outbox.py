@@ -50,6 +50,8 @@ def main() -> None:
         "EMAIL_URL": "smtp://127.0.0.1:9",  # no worker runs: nothing is sent
         "CONTACT_MAX_PER_HOUR": str(10 * REQUESTS),  # one client posts them all
         "DIGITAL_KEYS_PROVIDER": "simulators",
+        "DEMO_SIMULATED_KEYS": "1",
+        "SECURE_SSL_REDIRECT": "False",  # plain HTTP on 127.0.0.1
     }
     recreate_database(DATABASE_URL)
     manage = [sys.executable, "manage.py"]

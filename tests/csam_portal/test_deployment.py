@@ -1,6 +1,7 @@
 """The deployment files stay true: docker-compose.yml, production settings, the CI script."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -40,7 +41,7 @@ def test_compose_file_is_accepted_by_the_compose_tool_where_there_is_one():
     if tool is None:
         probe = subprocess.run(["docker", "compose", "version"], capture_output=True, check=False)
         tool = ["docker", "compose"] if shutil.which("docker") and probe.returncode == 0 else None
-    env = {**os.environ, "SECRET_KEY": "config-check"}
+    env = {**os.environ, **COMPOSE_REQUIRED, "DIGITAL_KEYS_PROVIDER": "oidc"}
     if tool:
         result = subprocess.run(
             [*tool, "config", "--quiet"], cwd=ROOT, env=env, capture_output=True, text=True
@@ -50,10 +51,43 @@ def test_compose_file_is_accepted_by_the_compose_tool_where_there_is_one():
     assert (ROOT / ".ci" / "Dockerfile").is_file()
 
 
-def _django_setup(**env) -> subprocess.CompletedProcess:
-    clean = {key: value for key, value in os.environ.items() if key not in PRODUCTION}
+# What compose needs from the environment (a `${VAR:?message}` in docker-compose.yml).
+COMPOSE_REQUIRED = {"SECRET_KEY": "config-check", "POSTGRES_PASSWORD": "config-check"}
+COMPOSE_VARIABLE = re.compile(r"\$\{(\w+)(?::([?-])([^}]*))?\}")
+
+
+def _interpolated(name: str, env: dict[str, str]) -> tuple[dict, list[str]]:
+    """A compose file as compose reads it with `env`, and the required variables it misses."""
+    missing = []
+
+    def value(match: re.Match) -> str:
+        variable, kind, argument = match.groups()
+        if env.get(variable):
+            return env[variable]
+        if kind == "?":
+            missing.append(variable)
+        return argument if kind == "-" else ""
+
+    return yaml.safe_load(COMPOSE_VARIABLE.sub(value, (ROOT / name).read_text())), missing
+
+
+def _service_environment(env: dict[str, str], *files: str) -> dict[str, str]:
+    """The web service's environment, `files` merged as `docker compose -f … -f …` does."""
+    merged = {}
+    for name in files:
+        config, missing = _interpolated(name, env)
+        assert missing == []
+        merged |= config["services"]["web"].get("environment", {})
+    # A variable without a value is passed on from where compose runs, or not at all.
+    return {key: env.get(key) if value is None else value for key, value in merged.items()}
+
+
+def _django(args: list[str], **env) -> subprocess.CompletedProcess:
+    """A Python process of the portal with `env` alone (none of this test run's settings)."""
+    kept = {"PATH", "HOME", "LANG", "PYTHONPATH", "VIRTUAL_ENV"}
+    clean = {key: value for key, value in os.environ.items() if key in kept}
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
+        [sys.executable, *args],
         cwd=ROOT,
         env={**clean, "DJANGO_SETTINGS_MODULE": "csam_portal.settings", **env},
         capture_output=True,
@@ -61,9 +95,18 @@ def _django_setup(**env) -> subprocess.CompletedProcess:
     )
 
 
+def _django_setup(**env) -> subprocess.CompletedProcess:
+    return _django(["-c", "import django; django.setup()"], **env)
+
+
+def _check_deploy(**env) -> subprocess.CompletedProcess:
+    return _django(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **env)
+
+
+# The production settings README.md documents: the required ones, nothing else.
 PRODUCTION = {
     "DEBUG": "False",
-    "SECRET_KEY": "s3cret",
+    "SECRET_KEY": "k9Xq2vRm7TzL4wPb8NcY1sFh6JdG3eUa5KoQiVtMnBxZrCyWpEl0",
     "ALLOWED_HOSTS": "portal.example",
     "DATABASE_URL": "postgres://csam@db.example:5432/csam",
     "REDIS_URL": "redis://redis.example:6379/0",
@@ -102,3 +145,93 @@ def test_ci_script_also_runs_the_tests_as_a_newcomer_on_a_fresh_clone():
     newcomer = script[script.index("git clone") :]
 
     assert "env -u DATABASE_URL -u REDIS_URL -u REQUIRE_SERVICES make test" in newcomer
+
+
+def test_production_settings_refuse_the_key_simulators_without_the_demo_opt_in():
+    result = _django_setup(**{**PRODUCTION, "DIGITAL_KEYS_PROVIDER": "simulators"})
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DEMO_SIMULATED_KEYS=1" in result.stderr
+
+
+def test_production_settings_start_the_key_simulators_with_the_demo_opt_in():
+    demo = {**PRODUCTION, "DIGITAL_KEYS_PROVIDER": "simulators", "DEMO_SIMULATED_KEYS": "1"}
+
+    result = _django_setup(**demo)
+
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("behind_proxy", ["False", "True"])
+def test_check_deploy_passes_for_the_documented_production_settings(behind_proxy):
+    result = _check_deploy(**PRODUCTION, BEHIND_PROXY=behind_proxy)
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_of_the_simulated_keys_in_a_demonstration():
+    demo = {**PRODUCTION, "DIGITAL_KEYS_PROVIDER": "simulators", "DEMO_SIMULATED_KEYS": "1"}
+
+    result = _check_deploy(**demo)
+
+    assert result.returncode != 0
+    assert "csam_portal.W001" in result.stderr
+    assert "1 issue" in result.stderr  # the demonstration's only warning
+
+
+@pytest.mark.parametrize("required", ["SECRET_KEY", "POSTGRES_PASSWORD", "DIGITAL_KEYS_PROVIDER"])
+def test_compose_refuses_to_start_without_each_required_value(required):
+    given = {**COMPOSE_REQUIRED, "DIGITAL_KEYS_PROVIDER": "oidc"}
+    del given[required]
+
+    _config, missing = _interpolated("docker-compose.yml", given)
+
+    assert set(missing) == {required}
+
+
+def test_compose_has_no_insecure_default():
+    text = (ROOT / "docker-compose.yml").read_text()
+    environment = _service_environment(
+        {**COMPOSE_REQUIRED, "DIGITAL_KEYS_PROVIDER": "oidc"}, "docker-compose.yml"
+    )
+
+    assert ":-simulators" not in text
+    assert ":-csam" not in text
+    for name in ["SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_SSL_REDIRECT"]:
+        assert environment.get(name) in (None, "True"), name  # Django's secure default
+    assert environment.get("DEMO_SIMULATED_KEYS") is None
+
+
+def test_compose_production_environment_passes_check_deploy():
+    environment = _service_environment(
+        {
+            **COMPOSE_REQUIRED,
+            "SECRET_KEY": PRODUCTION["SECRET_KEY"],
+            "DIGITAL_KEYS_PROVIDER": "oidc",
+        },
+        "docker-compose.yml",
+    )
+    environment = {key: value for key, value in environment.items() if value is not None}
+    # A variable listed without a value is passed on from where compose runs: FAS's issuer.
+    passed_on = {"OIDC_OP_ISSUER": PRODUCTION["OIDC_OP_ISSUER"]}
+
+    result = _check_deploy(**environment, **passed_on)
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_compose_demo_override_runs_the_simulators_with_the_opt_in_over_plain_http():
+    env = {**COMPOSE_REQUIRED, "DIGITAL_KEYS_PROVIDER": "simulators"}
+    environment = _service_environment(env, "docker-compose.yml", "docker-compose.demo.yml")
+    demo = _interpolated("docker-compose.demo.yml", env)[0]["services"]
+
+    assert environment["DIGITAL_KEYS_PROVIDER"] == "simulators"
+    assert environment["DEMO_SIMULATED_KEYS"] == "1"
+    assert environment["SECURE_SSL_REDIRECT"] == "False"
+    assert set(demo) == PORTAL_SERVICES
+    assert all(demo[name]["environment"] == demo["web"]["environment"] for name in demo)
+    assert "load_demo" in demo["web"]["command"]
+    started = _django_setup(**{k: v for k, v in environment.items() if v is not None})
+    assert started.returncode == 0, started.stderr

@@ -3,6 +3,8 @@ from html import unescape
 from html.parser import HTMLParser
 
 import pytest
+from django.http import HttpResponse
+from django.middleware.security import SecurityMiddleware
 from django.urls import reverse
 
 PUBLIC_PAGES = ["home", "about", "access_management", "guide", "contact", "cookies"]
@@ -167,3 +169,40 @@ def test_server_error_is_the_portals_500_page(client, settings):
     html = response.content.decode()
     assert "Erreur du portail" in html
     assert "centre de contact de la sécurité sociale" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "banner"),
+    [
+        ("fr", "Démonstration — clés numériques simulées"),
+        ("nl", "Demonstratie — gesimuleerde digitale sleutels"),
+        ("de", "Demonstration — simulierte digitale Schlüssel"),
+        ("en", "Demonstration — simulated digital keys"),
+    ],
+)
+def test_every_page_says_the_keys_are_simulated_while_they_are(client, db, language, banner):
+    client.cookies["csam_language"] = language
+
+    pages = [reverse("home"), reverse("users:login"), "/nothing-here/", reverse("admin:login")]
+
+    for url in pages:
+        assert banner in unescape(client.get(url).content.decode()), url
+
+
+def test_no_banner_once_csam_fas_provides_the_keys(client, db, settings):
+    settings.DIGITAL_KEYS_PROVIDER = "oidc"
+
+    for url in [reverse("home"), reverse("admin:login")]:
+        assert "clés numériques simulées" not in unescape(client.get(url).content.decode())
+
+
+def test_a_deployment_redirects_plain_http_except_the_health_check(settings, rf):
+    settings.SECURE_SSL_REDIRECT = True
+    security = SecurityMiddleware(lambda request: HttpResponse())
+
+    page = security.process_request(rf.get("/about/"))
+    health = security.process_request(rf.get("/health/"))
+
+    assert page.status_code == 301
+    assert page.url == "https://testserver/about/"
+    assert health is None  # a load balancer's plain-HTTP probe gets its answer
