@@ -143,6 +143,8 @@ AXES_LOCKOUT_CALLABLE = "users.keys.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_SENSITIVE_PARAMETERS = ["password", "pin", "code"]
 AXES_CLIENT_IP_CALLABLE = "csam_portal.audit.client_ip"
+# csam_portal.throttle forgets hits older than this: longer than any of its windows.
+THROTTLE_RETENTION = timedelta(hours=25)
 # CSAM's FAS (DIGITAL_KEYS_PROVIDER=oidc): the NISS is read from OIDC_NISS_CLAIM.
 OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
 OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
@@ -290,6 +292,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BEAT_SCHEDULE = {
     "exceptional-requests-expire": {
         "task": "access_managers.tasks.exceptional_requests_expire",
+        "schedule": 3600,
+        "options": {"expires": 3600},
+    },
+    "throttle-prune": {
+        "task": "csam_portal.tasks.throttle_prune",
         "schedule": 3600,
         "options": {"expires": 3600},
     },

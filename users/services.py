@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from csam_portal import audit, backoffice, outbox
+from csam_portal import audit, backoffice, outbox, throttle
 from csam_portal.bulkload import FileReport, load
 from users.models import Language, Person, SecurityCode, SimulatedCard, User
 from users.national_register import PERSON
@@ -148,14 +148,17 @@ def security_code_send(*, user: User, purpose: str, email: str, actor: audit.Act
 
     Raises ValidationError if SECURITY_CODES_PER_HOUR codes were already sent for the purpose.
     """
-    now = timezone.now()
-    recent = SecurityCode.objects.filter(
-        user=user, purpose=purpose, created_at__gte=now - timedelta(hours=1)
+    allowed = throttle.hit(
+        "security-code",
+        f"{user.pk}:{purpose}",
+        limit=settings.SECURITY_CODES_PER_HOUR,
+        window=timedelta(hours=1),
     )
-    if recent.count() >= settings.SECURITY_CODES_PER_HOUR:
+    if not allowed:
         raise ValidationError(
             _("Trop de codes ont été demandés. Réessayez dans une heure."), code="too_many_codes"
         )
+    now = timezone.now()
     SecurityCode.objects.filter(user=user, purpose=purpose, used_at=None).update(used_at=now)
     code = f"{secrets.randbelow(10**6):06d}"
     security_code = SecurityCode(
