@@ -1,13 +1,14 @@
-"""Authentication backends: the key simulators, and CSAM's FAS over OpenID Connect."""
+"""Authentication backends: the key simulators, CSAM's FAS over OpenID Connect, and the back
+office's username + password. Each counts its failures with `users.lockout`."""
 
 from django.conf import settings
-from django.contrib.auth.backends import BaseBackend
+from django.contrib.auth.backends import BaseBackend, ModelBackend
 from django.core.exceptions import SuspiciousOperation
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from csam_portal import numbers
 from csam_portal.audit import Actor
-from users import keys, services
+from users import keys, lockout, services
 from users.models import Person, User
 
 
@@ -18,8 +19,16 @@ class DigitalKeyBackend(BaseBackend):
         verify = keys.VERIFIERS.get(method)
         if verify is None:
             return None
-        user = verify(request, **credentials)
-        return user if user is not None and user.is_active else None
+        account = lockout.account_named(
+            niss=credentials.get("niss"), username=credentials.get("username")
+        )
+        return lockout.authenticate(
+            request,
+            method=keys.KEY_OF.get(method, method),
+            account=account,
+            verify=lambda: verify(request, **credentials),
+            allowed=lambda user: not user.is_staff,  # the back office logs in at /admin/ only
+        )
 
     def get_user(self, user_id):
         return User.objects.select_related("person").filter(pk=user_id, is_active=True).first()
@@ -39,7 +48,16 @@ class FasBackend(OIDCAuthenticationBackend):
 
     def verify_claims(self, claims) -> bool:
         niss = self._niss(claims)
-        return niss is not None and Person.objects.filter(niss=niss).exists()
+        if niss is not None and not lockout.fas_allowed(self.request, niss=niss):
+            return False
+        verified = niss is not None and self._may_log_in(niss)
+        if niss is not None and not verified:
+            lockout.fas_failed(self.request, niss=niss)
+        return verified
+
+    def _may_log_in(self, niss: str) -> bool:
+        """A person of the national register, whose account is not the back office's."""
+        return Person.objects.filter(niss=niss).exclude(account__is_staff=True).exists()
 
     def filter_users_by_claims(self, claims):
         return User.objects.filter(person__niss=self._niss(claims), is_active=True)
@@ -56,3 +74,19 @@ class FasBackend(OIDCAuthenticationBackend):
 
     def get_user(self, user_id):
         return User.objects.select_related("person").filter(pk=user_id, is_active=True).first()
+
+
+class StaffBackend(ModelBackend):
+    """The back office's username + password, at /admin/: staff accounts only, never a portal
+    key's credentials; counted by the lockout as the keys are (the same accounts' counts)."""
+
+    def authenticate(self, request, username=None, password=None, method=None, **kwargs):
+        if method is not None or username is None or password is None:
+            return None
+        return lockout.authenticate(
+            request,
+            method=lockout.ADMIN,
+            account=lockout.account_named(username=username),
+            verify=lambda: super(StaffBackend, self).authenticate(request, username, password),
+            allowed=lambda user: user.is_staff,
+        )

@@ -1,6 +1,7 @@
 """CSAM's FAS over OpenID Connect replaces the simulators by configuration: tested against a
 fake provider (a real HTTP server in this process, signing its ID tokens with HS256)."""
 
+import datetime
 import json
 import threading
 import time
@@ -9,10 +10,12 @@ from urllib.parse import parse_qs, urlparse
 
 import jwt
 import pytest
+from django.test import Client
 from django.urls import reverse
 
-from tests.factories import PersonFactory
-from users.models import User
+from csam_portal.models import ThrottleHit
+from tests.factories import PersonFactory, StaffUserFactory, make_niss
+from users.models import Person, User
 
 pytestmark = pytest.mark.django_db
 
@@ -70,10 +73,7 @@ class FakeProvider:
 def fas(settings):
     provider = FakeProvider()
     settings.DIGITAL_KEYS_PROVIDER = "oidc"
-    settings.AUTHENTICATION_BACKENDS = [
-        "axes.backends.AxesStandaloneBackend",
-        "users.backends.FasBackend",
-    ]
+    settings.AUTHENTICATION_BACKENDS = ["users.backends.FasBackend", "users.backends.StaffBackend"]
     settings.OIDC_RP_CLIENT_ID = CLIENT_ID
     settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
     settings.OIDC_RP_SIGN_ALGO = "HS256"
@@ -132,3 +132,38 @@ def test_the_next_page_keeps_its_whole_query(client, fas):
     response = client.get(reverse("users:login") + "?next=/about/%3Fa%3D1%26b%3D2")
 
     assert response.url == reverse("oidc_authentication_init") + "?next=%2Fabout%2F%3Fa%3D1%26b%3D2"
+
+
+def test_people_unknown_to_the_register_do_not_lock_out_the_others_behind_their_address(
+    client, fas
+):
+    for serial in range(4):  # four people FAS knows and the national register does not
+        _log_in_through_fas(Client(), fas, make_niss(datetime.date(1990, 1, 1), serial + 1))
+    person = PersonFactory()
+
+    response = _log_in_through_fas(client, fas, person.niss)
+
+    assert response.url == "/about/"
+    assert client.get("/about/").wsgi_request.user.person == person
+
+
+def test_a_failed_fas_login_counts_for_its_niss_at_its_address(client, fas):
+    unknown = make_niss(datetime.date(1990, 1, 1), 7)
+    for _ in range(3):
+        _log_in_through_fas(Client(), fas, unknown)
+    Person.objects.create(niss=unknown, first_name="Lena", last_name="Nieuw")
+
+    locked = _log_in_through_fas(client, fas, unknown)
+
+    assert client.get("/about/").wsgi_request.user.is_anonymous
+    assert locked.status_code == 302
+    keys = set(ThrottleHit.objects.values_list("bucket__key", flat=True))
+    assert keys == {f"{unknown}|127.0.0.1"}
+
+
+def test_the_back_office_cannot_log_in_through_fas(client, fas):
+    staff = StaffUserFactory(person=PersonFactory())
+
+    _log_in_through_fas(client, fas, staff.person.niss)
+
+    assert client.get("/about/").wsgi_request.user.is_anonymous
