@@ -224,20 +224,3 @@ class ExceptionalRequest(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in self.PENDING
-
-
-class IdentityCheck(models.Model):
-    """One look-up in the registers by an anonymous visitor (an identity on the exceptional
-    procedure's first screen, a person named on its second, a ticket on the status page), by IP
-    address (IPv6 by /64): a few an hour, then the portal refuses to look more up, so guessing
-    who represents an enterprise, or whose NISS is whose, is not cheap."""
-
-    ip = models.GenericIPAddressField(null=True)
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
-
-    class Meta:
-        verbose_name = _("consultation anonyme")
-        verbose_name_plural = _("consultations anonymes")
-
-    def __str__(self) -> str:
-        return f"{self.ip} {self.created_at:%Y-%m-%d %H:%M}"

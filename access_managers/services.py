@@ -3,7 +3,6 @@ the e-mails through the outbox."""
 
 from __future__ import annotations
 
-import ipaddress
 import secrets
 from datetime import timedelta
 
@@ -18,11 +17,10 @@ from access_managers import permissions, selectors
 from access_managers.models import (
     AccessManager,
     ExceptionalRequest,
-    IdentityCheck,
     Procedure,
     Registration,
 )
-from csam_portal import audit, outbox
+from csam_portal import audit, outbox, throttle
 from enterprises.models import Enterprise
 from users.models import Person
 
@@ -480,8 +478,7 @@ def exceptional_request_reject(
 
 def exceptional_requests_expire(*, actor: audit.Actor) -> int:
     """Requests still waiting for their signed document after EXCEPTIONAL_REQUEST_EXPIRY_DAYS
-    expire (periodic task); one whose document arrived waits for the back office. Old look-ups
-    are forgotten."""
+    expire (periodic task); one whose document arrived waits for the back office."""
     limit = timezone.now() - timedelta(days=settings.EXCEPTIONAL_REQUEST_EXPIRY_DAYS)
     expired = 0
     stale = ExceptionalRequest.objects.filter(
@@ -498,25 +495,16 @@ def exceptional_requests_expire(*, actor: audit.Actor) -> int:
             request.save(update_fields=["status", "decided_at"])
             audit.record(actor, "exceptional_request_expire", request, before=before, after=request)
             expired += 1
-    IdentityCheck.objects.filter(created_at__lt=timezone.now() - timedelta(days=1)).delete()
     return expired
 
 
-def _ip_bucket(ip: str | None) -> str | None:
-    """The address a limit counts by: IPv4 as is, IPv6 by its /64 (one subscriber's block)."""
-    if ip and ":" in ip:
-        return str(ipaddress.ip_network(f"{ip}/64", strict=False).network_address)
-    return ip
-
-
 def identity_check_allowed(*, ip: str | None) -> bool:
-    """Count one anonymous look-up from `ip`; False once the hour's allowance is spent.
-
-    The look-up is written (and committed) before the count, so parallel requests cannot all
-    slip under the limit: at worst they all see each other and are all refused.
-    """
-    bucket = _ip_bucket(ip)
-    IdentityCheck.objects.create(ip=bucket)
-    since = timezone.now() - timedelta(hours=1)
-    done = IdentityCheck.objects.filter(ip=bucket, created_at__gte=since).count()
-    return done <= settings.EXCEPTIONAL_LOOKUPS_PER_HOUR
+    """Count one anonymous look-up from `ip` (IPv6: its /64); False once the hour's allowance
+    is spent, and then nothing is counted."""
+    counted = throttle.hit(
+        "exceptional-lookup",
+        throttle.address(ip),
+        limit=settings.EXCEPTIONAL_LOOKUPS_PER_HOUR,
+        window=timedelta(hours=1),
+    )
+    return counted is not None

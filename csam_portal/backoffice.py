@@ -14,7 +14,7 @@ PERMISSIONS: dict[str, list[str]] = {
         "view_contactmessage",
         "change_contactmessage",
     ],
-    "users": ["view_person", "view_user"],
+    "users": ["view_person", "view_user", "view_accountlock", "change_accountlock"],
     "access_managers": [
         "view_registration",
         "view_accessmanager",

@@ -134,3 +134,45 @@ class ContactMessage(models.Model):
     def reference(self) -> str:
         """The number the sender quotes in every contact with the contact centre."""
         return f"Q{self.created_at:%Y}-{self.pk:06d}"
+
+
+class ThrottleBucket(models.Model):
+    """What one limit counts: a scope ("contact", "login-address"…) and a key in it (an address,
+    an account…). `csam_portal.throttle` locks this row before it counts the bucket's hits."""
+
+    scope = models.CharField(_("portée"), max_length=40)
+    key = models.CharField(_("clé"), max_length=255)
+    touched_at = models.DateTimeField(_("dernier passage"))
+
+    class Meta:
+        verbose_name = _("compteur")
+        verbose_name_plural = _("compteurs")
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="throttlebucket_scope_key")
+        ]
+        indexes = [models.Index(fields=["touched_at"], name="throttlebucket_touched")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"
+
+
+class ThrottleHit(models.Model):
+    """One counted event of a bucket (a question sent, a failed login…), forgotten once older
+    than every window (THROTTLE_RETENTION)."""
+
+    # In the database: pruning a bucket deletes its hits in the same statement, with no race.
+    bucket = models.ForeignKey(
+        ThrottleBucket, on_delete=models.DB_CASCADE, related_name="hits", verbose_name=_("compteur")
+    )
+    at = models.DateTimeField(_("date"))
+
+    class Meta:
+        verbose_name = _("passage")
+        verbose_name_plural = _("passages")
+        indexes = [
+            models.Index(fields=["bucket", "at"], name="throttlehit_bucket_at"),
+            models.Index(fields=["at"], name="throttlehit_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bucket_id} {self.at:%Y-%m-%d %H:%M:%S}"

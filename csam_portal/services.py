@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from csam_portal import audit, outbox
+from csam_portal import audit, outbox, throttle
 from csam_portal.models import ContactMessage
 
 
@@ -28,19 +28,22 @@ def contact_message_create(
     """Record a question for the contact centre; if asked, acknowledge it by e-mail.
 
     The acknowledgement carries the reference and nothing the sender typed, so the form cannot
-    be used to mail someone else a text in the portal's name; and one address may send only
-    CONTACT_MAX_PER_HOUR questions an hour. Raises ValidationError (code "too_many") beyond.
+    be used to mail someone else a text in the portal's name; and one address (IPv6: its /64)
+    may send only CONTACT_MAX_PER_HOUR questions an hour, counted by the throttle, whose lock on
+    the address is held until this transaction ends. Raises ValidationError (code "too_many").
     """
-    if actor.ip:
-        recent = ContactMessage.objects.filter(
-            ip=actor.ip, created_at__gte=timezone.now() - timedelta(hours=1)
+    allowed = throttle.hit(
+        "contact",
+        throttle.address(actor.ip),
+        limit=settings.CONTACT_MAX_PER_HOUR,
+        window=timedelta(hours=1),
+    )
+    if not allowed:
+        refusal = _(
+            "Plusieurs questions ont déjà été envoyées depuis votre connexion. "
+            "Réessayez dans une heure, ou appelez le centre de contact."
         )
-        if recent.count() >= settings.CONTACT_MAX_PER_HOUR:
-            refusal = _(
-                "Plusieurs questions ont déjà été envoyées depuis votre connexion. "
-                "Réessayez dans une heure, ou appelez le centre de contact."
-            )
-            raise ValidationError(refusal, code="too_many")
+        raise ValidationError(refusal, code="too_many")
     contact = ContactMessage(
         name=name,
         email=email,

@@ -42,7 +42,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
-    "axes",
     "mozilla_django_oidc",
     "csam_portal",
     "users",
@@ -65,7 +64,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "csam_portal.middleware.SessionExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "csam_portal.urls"
@@ -135,25 +133,28 @@ if DIGITAL_KEYS_PROVIDER == "simulators" and not DEBUG and not DEMO_SIMULATED_KE
         "OIDC_* settings); a demonstration sets DEMO_SIMULATED_KEYS=1."
     )
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",  # first: it refuses a locked key before any check
     (
         "users.backends.FasBackend"
         if DIGITAL_KEYS_PROVIDER == "oidc"
         else "users.backends.DigitalKeyBackend"
     ),
-    "django.contrib.auth.backends.ModelBackend",  # the back office's username + password
+    "users.backends.StaffBackend",  # the back office's username + password, at /admin/ only
 ]
 SECURITY_CODE_SECONDS = 600
 SECURITY_CODES_PER_HOUR = env.int("SECURITY_CODES_PER_HOUR", default=5)
-# Three wrong PINs, passwords or codes lock that key for that person (and IP) for 15 minutes.
-AXES_FAILURE_LIMIT = 3
-AXES_COOLOFF_TIME = timedelta(minutes=env.int("KEY_LOCKOUT_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_USERNAME_CALLABLE = "users.keys.axes_username"
-AXES_LOCKOUT_CALLABLE = "users.keys.lockout_response"
-AXES_RESET_ON_SUCCESS = True
-AXES_SENSITIVE_PARAMETERS = ["password", "pin", "code"]
-AXES_CLIENT_IP_CALLABLE = "csam_portal.audit.client_ip"
+# The lockout (users.lockout, README «Lockout»). Three failed logins of one account from one
+# address (IPv6: its /64) lock that account there for KEY_LOCKOUT_MINUTES, whatever the key;
+# LOGIN_FAILURES_PER_ADDRESS failures from one address in that time lock the address.
+LOGIN_FAILURE_LIMIT = 3
+LOGIN_COOLOFF = timedelta(minutes=env.int("KEY_LOCKOUT_MINUTES", default=15))
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=10)
+# ACCOUNT_FAILURE_LIMIT failures of one account in ACCOUNT_COOLOFF, from anywhere, lock its keys
+# with a guessable secret for ACCOUNT_COOLOFF (or until the back office lifts it); the account is
+# told by e-mail. Three wrong PINs in a row block a simulated eID card for as long.
+ACCOUNT_FAILURE_LIMIT = env.int("ACCOUNT_FAILURE_LIMIT", default=10)
+ACCOUNT_COOLOFF = timedelta(hours=env.int("ACCOUNT_LOCKOUT_HOURS", default=24))
+# csam_portal.throttle forgets hits older than this: longer than any of its windows.
+THROTTLE_RETENTION = max(ACCOUNT_COOLOFF, timedelta(hours=1)) + timedelta(hours=1)
 # CSAM's FAS (DIGITAL_KEYS_PROVIDER=oidc): the NISS is read from OIDC_NISS_CLAIM.
 OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
 OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
@@ -335,6 +336,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600,
         "options": {"expires": 3600},
     },
+    "throttle-prune": {
+        "task": "csam_portal.tasks.throttle_prune",
+        "schedule": 3600,
+        "options": {"expires": 3600},
+    },
     "outbox-relay": {
         "task": "csam_portal.tasks.outbox_relay",
         "schedule": OUTBOX_RELAY_INTERVAL_SECONDS,
@@ -371,5 +377,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}, "axes": {"level": "WARNING"}},
+    # WeasyPrint tells each step of a PDF at INFO: only its warnings are worth a line.
+    "loggers": {"django.db.backends": {"level": "INFO"}, "weasyprint": {"level": "WARNING"}},
 }

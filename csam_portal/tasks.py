@@ -1,8 +1,10 @@
-"""Celery tasks of the outbox: ids in, the outbox module does the work."""
+"""Celery tasks of the outbox and the throttle: ids in, their modules do the work."""
 
 from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
 
-from csam_portal import outbox
+from csam_portal import outbox, throttle
 
 
 @shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=None)
@@ -18,3 +20,9 @@ def outbox_send(self, email_id: int) -> None:
 def outbox_relay() -> int:
     """Periodic (Celery beat): send what a lost task or a stopped broker left pending."""
     return outbox.relay()
+
+
+@shared_task(ignore_result=True)
+def throttle_prune() -> int:
+    """Periodic (Celery beat): forget the throttle's hits older than any of its windows."""
+    return throttle.prune(before=timezone.now() - settings.THROTTLE_RETENTION)

@@ -5,10 +5,12 @@ from django.views.generic import TemplateView
 
 from csam_portal import views
 from users import views as user_views
+from users.admin import StaffLoginForm
 
 admin.site.site_header = _("CSAM – Back office")
 admin.site.site_title = _("CSAM – Back office")
 admin.site.index_title = _("Administration")
+admin.site.login_form = StaffLoginForm
 
 handler500 = "csam_portal.views.server_error"
 

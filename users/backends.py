@@ -1,15 +1,16 @@
-"""Authentication backends: the key simulators, and CSAM's FAS over OpenID Connect."""
+"""Authentication backends: the key simulators, CSAM's FAS over OpenID Connect, and the back
+office's username + password. Each counts its failures with `users.lockout`."""
 
 import jwt
 import requests
 from django.conf import settings
-from django.contrib.auth.backends import BaseBackend
+from django.contrib.auth.backends import BaseBackend, ModelBackend
 from django.core.exceptions import SuspiciousOperation
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from csam_portal import numbers
 from csam_portal.audit import Actor
-from users import fas, keys, services
+from users import fas, keys, lockout, services
 from users.models import Person, User
 
 
@@ -20,8 +21,16 @@ class DigitalKeyBackend(BaseBackend):
         verify = keys.VERIFIERS.get(method)
         if verify is None:
             return None
-        user = verify(request, **credentials)
-        return user if user is not None and user.is_active else None
+        account = lockout.account_named(
+            niss=credentials.get("niss"), username=credentials.get("username")
+        )
+        return lockout.authenticate(
+            request,
+            method=keys.KEY_OF.get(method, method),
+            account=account,
+            verify=lambda: verify(request, **credentials),
+            allowed=lambda user: not user.is_staff,  # the back office logs in at /admin/ only
+        )
 
     def get_user(self, user_id):
         return User.objects.select_related("person").filter(pk=user_id, is_active=True).first()
@@ -97,13 +106,27 @@ class FasBackend(OIDCAuthenticationBackend):
 
     def verify_claims(self, claims) -> bool:
         niss = self._niss(claims)
-        if not Person.objects.filter(niss=niss).exists():
+        if not lockout.fas_allowed(self.request, niss=niss):
+            raise fas.FasLoginError(fas.LOCKED, "failed FAS logins lock this NISS here", niss=niss)
+        try:
+            self._may_log_in(niss)
+        except fas.FasLoginError:
+            lockout.fas_failed(self.request, niss=niss)  # for this NISS here, never for all
+            raise
+        return True
+
+    def _may_log_in(self, niss: str) -> None:
+        """A person of the national register whose account is active and not the back
+        office's (which logs in only at /admin/)."""
+        account = User.objects.filter(person__niss=niss).only("is_active", "is_staff").first()
+        if account is None and not Person.objects.filter(niss=niss).exists():
             raise fas.FasLoginError(
                 fas.UNKNOWN_PERSON, "the NISS is not in the national register", niss=niss
             )
-        if User.objects.filter(person__niss=niss, is_active=False).exists():
+        if account is not None and account.is_staff:
+            raise fas.FasLoginError(fas.REFUSED, "a back-office account", niss=niss)
+        if account is not None and not account.is_active:
             raise fas.FasLoginError(fas.INACTIVE, "the account is deactivated", niss=niss)
-        return True
 
     def filter_users_by_claims(self, claims):
         return User.objects.filter(person__niss=self._niss(claims), is_active=True)
@@ -118,6 +141,22 @@ class FasBackend(OIDCAuthenticationBackend):
 
     def get_user(self, user_id):
         return User.objects.select_related("person").filter(pk=user_id, is_active=True).first()
+
+
+class StaffBackend(ModelBackend):
+    """The back office's username + password, at /admin/: staff accounts only, never a portal
+    key's credentials; counted by the lockout as the keys are (the same accounts' counts)."""
+
+    def authenticate(self, request, username=None, password=None, method=None, **kwargs):
+        if method is not None or username is None or password is None:
+            return None
+        return lockout.authenticate(
+            request,
+            method=lockout.ADMIN,
+            account=lockout.account_named(username=username),
+            verify=lambda: super(StaffBackend, self).authenticate(request, username, password),
+            allowed=lambda user: user.is_staff,
+        )
 
 
 def _failure_of(error: requests.RequestException) -> fas.Failure:

@@ -63,6 +63,15 @@ INACTIVE = Failure(
     _("Votre compte sur le portail est désactivé."),
     _("Adressez-vous au centre de contact."),
 )
+LOCKED = Failure(
+    "locked",
+    429,
+    _("Plusieurs connexions à votre compte ont échoué depuis cette connexion internet."),
+    _(
+        "Par sécurité, réessayez dans quelques minutes ; si le problème persiste, contactez le "
+        "centre de contact."
+    ),
+)
 STALE = Failure(
     "stale",
     400,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.be import ssn
 from stdnum.exceptions import ValidationError as StdnumError
 
-from users.models import Person, SimulatedCard, User
+from users.models import User
 
 # The member states whose notified eIDs the European key accepts, in their own languages.
 EU_COUNTRIES = [
@@ -57,40 +57,10 @@ class KeyForm(forms.Form):
 
 
 class CardForm(KeyForm):
-    """NISS of a person whose simulated card of `card_kind` exists."""
+    """The national register number of a card key: only its form is checked here; whether the
+    person and the card exist is the key's answer, the same as for a wrong PIN (users.keys)."""
 
-    card_kind = SimulatedCard.Kind.EID
     niss = NissField()
-
-    def clean_niss(self) -> str:
-        niss = self.cleaned_data["niss"]
-        person = Person.objects.filter(niss=niss).first()
-        if person is None:
-            raise forms.ValidationError(
-                _("Ce numéro de registre national est inconnu du registre national."),
-                code="unknown_person",
-            )
-        account = User.objects.filter(person=person).first()
-        if account is not None and not account.is_active:
-            raise forms.ValidationError(
-                _("Ce compte est désactivé. Adressez-vous au centre de contact."),
-                code="inactive",
-            )
-        cards = person.cards.filter(kind=self.card_kind)
-        if self.card_kind == SimulatedCard.Kind.EID and (not person.has_eid or not cards.exists()):
-            raise forms.ValidationError(
-                _(
-                    "Aucune carte eID n'est connue pour ce numéro. Sans carte eID ni itsme, "
-                    "identifiez-vous avec une autre clé numérique."
-                ),
-                code="no_card",
-            )
-        if self.card_kind == SimulatedCard.Kind.EIDAS and not cards.exists():
-            raise forms.ValidationError(
-                _("Aucune identité électronique européenne n'est liée à ce numéro."),
-                code="no_card",
-            )
-        return niss
 
 
 class EidForm(CardForm):
@@ -108,7 +78,6 @@ class ItsmeForm(CardForm):
 
 
 class EidasForm(CardForm):
-    card_kind = SimulatedCard.Kind.EIDAS
     country = forms.ChoiceField(
         label=_("Pays de votre identité électronique"), choices=EU_COUNTRIES
     )

@@ -5,16 +5,14 @@ answered by `users.backends.DigitalKeyBackend`, which asks the key's verifier be
 DIGITAL_KEYS_PROVIDER=oidc, CSAM's FAS (OpenID Connect) replaces all of them: the login page
 sends to it and `users.backends.FasBackend` maps its NISS claim to the account.
 
-django-axes counts the failures of each key for each person (and IP address): three wrong PINs,
-passwords or codes lock that key for that person for AXES_COOLOFF_TIME.
+`users.lockout` counts the failures of every key for each account (README «Lockout»): the
+backend asks it before and after the verifier.
 """
 
 from __future__ import annotations
 
 import pyotp
-from django.conf import settings
 from django.db import models
-from django.shortcuts import render
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
@@ -122,7 +120,7 @@ def verify_totp(request, *, username: str, code: str, **_) -> User | None:
     return user
 
 
-# The first step of the two security-code keys checks the password; its failures count for the key.
+# The first step of the two security-code keys checks the password.
 VERIFIERS = {
     Method.EID: verify_eid,
     Method.ITSME: verify_itsme,
@@ -133,24 +131,8 @@ VERIFIERS = {
     "email_code_password": verify_password,
     "totp_password": verify_password,
 }
-AXES_KEY = {"email_code_password": Method.EMAIL_CODE, "totp_password": Method.TOTP}
-
-
-def axes_username(request, credentials: dict) -> str:
-    """The lockout counter of one key for one person: "eid:80031510282", "email_code:marie"."""
-    credentials = credentials or {}
-    method = credentials.get("method") or "admin"
-    method = AXES_KEY.get(method, method)
-    who = credentials.get("niss") or credentials.get("username") or ""
-    return f"{method}:{who}"
-
-
-def lockout_response(request, original_response, credentials):
-    """The key pages already say that the key is locked; any other login gets this page."""
-    if getattr(original_response, "lockout_explained", False):
-        return original_response
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(request, "users/locked_out.html", {"minutes": minutes}, status=429)
+# The first step of a security-code key counts as that key.
+KEY_OF = {"email_code_password": Method.EMAIL_CODE, "totp_password": Method.TOTP}
 
 
 def totp_uri(user: User, secret: str) -> str:

@@ -221,3 +221,54 @@ class SecurityCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} – {self.user} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class AccountLock(models.Model):
+    """An account whose logins are blocked from everywhere (README «Lockout»): too many failed
+    logins (its keys with a guessable secret refuse), or three wrong PINs in a row on its eID card
+    (the eID key refuses). It ends at `until`, or when the back office lifts it.
+
+    `account` is what the logins named: a NISS, "user:<id>" for an account without one, or
+    "username:<name>" for a name no account has, which locks exactly as a real one would.
+    """
+
+    class Reason(models.TextChoices):
+        FAILURES = "failures", _("trop de connexions échouées")
+        CARD = "card", _("carte eID bloquée (trois codes PIN erronés de suite)")
+
+    account = models.CharField(_("compte visé"), max_length=200)
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("compte"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="locks",
+    )
+    reason = models.CharField(_("motif"), max_length=10, choices=Reason)
+    failures = models.PositiveSmallIntegerField(_("essais erronés"))
+    locked_at = models.DateTimeField(_("bloqué le"))
+    until = models.DateTimeField(_("bloqué jusqu'au"))
+    lifted_at = models.DateTimeField(_("levé le"), null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        User,
+        verbose_name=_("levé par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("blocage de compte")
+        verbose_name_plural = _("blocages de comptes")
+        ordering = ["-locked_at"]
+        indexes = [models.Index(fields=["account", "until"], name="accountlock_current")]
+
+    def __str__(self) -> str:
+        who = str(self.user) if self.user_id else self.account
+        return f"{who} – {self.get_reason_display()}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.lifted_at is None and self.until > timezone.now()

@@ -10,14 +10,27 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from csam_portal import audit, backoffice, outbox
+from csam_portal import audit, backoffice, outbox, throttle
 from csam_portal.bulkload import FileReport, load
-from users.models import Language, Person, SecurityCode, SimulatedCard, User
+from users.models import AccountLock, Language, Person, SecurityCode, SimulatedCard, User
 from users.national_register import PERSON
+
+# The throttle's login counts (users.lockout): per address, per account and address, per
+# account, per eID card.
+LOGIN_ADDRESS = "login-address"
+LOGIN_ACCOUNT_ADDRESS = "login-account-address"
+LOGIN_ACCOUNT = "login-account"
+EID_CARD = "eid-card"
+
+
+def account_address_key(account: str, address: str) -> str:
+    """The key of one account at one address; "|" is in no NISS, username or address."""
+    return f"{account}|{address}"
 
 
 @transaction.atomic
@@ -148,14 +161,17 @@ def security_code_send(*, user: User, purpose: str, email: str, actor: audit.Act
 
     Raises ValidationError if SECURITY_CODES_PER_HOUR codes were already sent for the purpose.
     """
-    now = timezone.now()
-    recent = SecurityCode.objects.filter(
-        user=user, purpose=purpose, created_at__gte=now - timedelta(hours=1)
+    allowed = throttle.hit(
+        "security-code",
+        f"{user.pk}:{purpose}",
+        limit=settings.SECURITY_CODES_PER_HOUR,
+        window=timedelta(hours=1),
     )
-    if recent.count() >= settings.SECURITY_CODES_PER_HOUR:
+    if not allowed:
         raise ValidationError(
             _("Trop de codes ont été demandés. Réessayez dans une heure."), code="too_many_codes"
         )
+    now = timezone.now()
     SecurityCode.objects.filter(user=user, purpose=purpose, used_at=None).update(used_at=now)
     code = f"{secrets.randbelow(10**6):06d}"
     security_code = SecurityCode(
@@ -287,20 +303,92 @@ def totp_key_activate(
 
 @transaction.atomic
 def key_deactivate(*, user: User, key: str, actor: audit.Actor) -> User:
-    """Stop a security-code key ("email_code" or "totp"); it can be activated again later."""
+    """Stop a security-code key ("email_code" or "totp"); it can be activated again later.
+
+    Raises ValidationError, and nothing changes, if the key is not one of these or not active.
+    """
+    if key not in {"email_code", "totp"}:
+        raise ValidationError(_("Cette clé ne peut pas être désactivée."), code="invalid_key")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    active = user.email_key_activated_at if key == "email_code" else user.totp_key_activated_at
+    if active is None:
+        raise ValidationError(
+            _("Cette clé numérique n'est pas activée : il n'y a rien à désactiver."),
+            code="not_active",
+        )
     before = audit.snapshot(user)
     if key == "email_code":
         user.email_key_activated_at = None
-    elif key == "totp":
+    else:
         user.totp_secret = ""
         user.totp_key_activated_at = None
         user.totp_last_step = None
-    else:
-        raise ValidationError(_("Cette clé ne peut pas être désactivée."), code="invalid_key")
     user.full_clean()
     user.save()
     audit.record(actor, f"{key}_key_deactivate", user, before=before, after=user)
     return user
+
+
+def _user_of(account: str) -> User | None:
+    if account.startswith("username:"):
+        return None
+    if account.startswith("user:"):
+        return User.objects.filter(pk=account.removeprefix("user:")).first()
+    return User.objects.filter(person_id=account).first()
+
+
+@transaction.atomic
+def account_lock(*, account: str, reason: str, failures: int, actor: audit.Actor) -> AccountLock:
+    """Lock `account` for ACCOUNT_COOLOFF (users.lockout decides when); an account locked for
+    its failures is told by e-mail, once, with the time and what to do. A lock still current is
+    returned as it is."""
+    now = timezone.now()
+    current = AccountLock.objects.filter(
+        account=account, reason=reason, lifted_at=None, until__gt=now
+    ).first()
+    if current is not None:
+        return current
+    lock = AccountLock(
+        account=account,
+        user=_user_of(account),
+        reason=reason,
+        failures=failures,
+        locked_at=now,
+        until=now + settings.ACCOUNT_COOLOFF,
+    )
+    lock.full_clean()
+    lock.save()
+    audit.record(actor, "account_lock", lock, after=lock)
+    if reason == AccountLock.Reason.FAILURES and lock.user is not None and lock.user.email:
+        outbox.enqueue(
+            "users/account_locked",
+            to=lock.user.email,
+            language=lock.user.language,
+            locked_at=lock.locked_at,
+            until=lock.until,
+            failures=failures,
+            hours=int(settings.ACCOUNT_COOLOFF.total_seconds() // 3600),
+        )
+    return lock
+
+
+@transaction.atomic
+def account_lock_lift(*, locks: QuerySet[AccountLock], actor: audit.Actor) -> int:
+    """The back office lifts current locks: the account's keys and card work again, and its
+    failures are forgotten (from every address). Returns how many were lifted."""
+    now = timezone.now()
+    lifted = 0
+    for lock in locks.select_for_update(of=("self",)).filter(lifted_at=None, until__gt=now):
+        before = audit.snapshot(lock)
+        lock.lifted_at = now
+        lock.lifted_by = actor.user
+        lock.save(update_fields=["lifted_at", "lifted_by"])
+        for scope in (LOGIN_ACCOUNT, EID_CARD):
+            throttle.reset(scope, lock.account)
+        throttle.reset(LOGIN_ACCOUNT_ADDRESS, account_address_key(lock.account, ""), prefix=True)
+        audit.record(actor, "account_lock_lift", lock, before=before, after=lock)
+        lifted += 1
+    return lifted
 
 
 def _set_credentials(user: User, *, username: str, password_hash: str) -> None:

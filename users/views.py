@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
@@ -65,13 +65,14 @@ def _finish(request: HttpRequest, user, method: str) -> HttpResponse:
     return redirect(target)
 
 
-def _locked(request: HttpRequest) -> bool:
-    return bool(getattr(request, "axes_locked_out", False))
+def _refusal(request: HttpRequest):
+    """Why `authenticate()` refused without a wrong secret (a lock, a deactivated account)."""
+    return getattr(request, "login_refusal", None)
 
 
 def _render_key(request: HttpRequest, method: str, form, **context) -> HttpResponse:
-    locked = form.errors.get("__all__") and _locked(request)
-    response = render(
+    refusal = _refusal(request)
+    return render(
         request,
         "users/login_key.html",
         {
@@ -80,16 +81,14 @@ def _render_key(request: HttpRequest, method: str, form, **context) -> HttpRespo
             "form": form,
             **context,
         },
-        status=429 if locked else 200,
+        status=refusal.status if refusal and form.errors.get("__all__") else 200,
     )
-    response.lockout_explained = True  # users.keys.lockout_response keeps this page
-    return response
 
 
-WRONG_PIN = _lazy(
-    "Code PIN incorrect. Après trois essais erronés, la clé est bloquée "
-    "pendant %(minutes)s minutes."
-)
+# One answer for an unknown number, a person without a card and a wrong PIN: the page must not
+# tell who is in the national register or has a card.
+WRONG_PIN = gettext_lazy("Numéro de registre national ou code PIN incorrect.")
+WRONG_PASSWORD = gettext_lazy("Nom d'utilisateur ou mot de passe incorrect.")
 
 
 def _activated(user, method: str) -> bool:
@@ -99,19 +98,9 @@ def _activated(user, method: str) -> bool:
 
 
 def _refuse(request: HttpRequest, form, wrong: str) -> None:
-    """The form says why the key refused: a wrong secret, or the lockout after three."""
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    if _locked(request):
-        form.add_error(
-            None,
-            _(
-                "Trois essais erronés : cette clé numérique est bloquée pour vous pendant "
-                "%(minutes)s minutes. Réessayez plus tard ou choisissez une autre clé."
-            )
-            % {"minutes": minutes},
-        )
-    else:
-        form.add_error(None, str(wrong) % {"minutes": minutes})
+    """The form says why the key refused: a wrong secret, or a lock (users.lockout)."""
+    refusal = _refusal(request)
+    form.add_error(None, refusal.message if refusal else str(wrong))
 
 
 def _one_step_login(request: HttpRequest, method: str, form_class, wrong) -> HttpResponse:
@@ -178,10 +167,12 @@ def login_itsme_confirm(request: HttpRequest) -> HttpResponse:
         if user is not None:
             return _finish(request, user, Method.ITSME)
         request.session.pop(PENDING, None)
-        messages.error(
-            request,
-            _("La demande a été refusée dans l'application itsme : vous n'êtes pas connecté(e)."),
+        refusal = _refusal(request)
+        # An unknown number ends as a refusal in the application does: nobody learns who has itsme.
+        refused = _(
+            "La demande a été refusée dans l'application itsme : vous n'êtes pas connecté(e)."
         )
+        messages.error(request, refusal.message if refusal else refused)
         return redirect("users:login_itsme")
     return render(request, "users/login_itsme_confirm.html", {"challenge": pending["challenge"]})
 
@@ -199,12 +190,7 @@ def login_eidas(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
 def login_password(request: HttpRequest) -> HttpResponse:
-    return _one_step_login(
-        request,
-        Method.PASSWORD,
-        forms.PasswordForm,
-        _lazy("Nom d'utilisateur ou mot de passe incorrect."),
-    )
+    return _one_step_login(request, Method.PASSWORD, forms.PasswordForm, WRONG_PASSWORD)
 
 
 def _security_code_login(request: HttpRequest, method: str) -> HttpResponse:
@@ -218,7 +204,7 @@ def _security_code_login(request: HttpRequest, method: str) -> HttpResponse:
     if form.is_valid():
         user = auth.authenticate(request, method=first_step, **form.cleaned_data)
         if user is None:
-            _refuse(request, form, _("Nom d'utilisateur ou mot de passe incorrect."))
+            _refuse(request, form, WRONG_PASSWORD)
         elif not _activated(user, method):
             not_activated = True
             form.add_error(
@@ -324,10 +310,11 @@ def digital_keys(request: HttpRequest) -> HttpResponse:
     return render(request, "users/digital_keys.html", context)
 
 
-def _card_required(request: HttpRequest) -> HttpResponse | None:
+def _card_required(request: HttpRequest, *, back_to: str = "") -> HttpResponse | None:
+    """Activating or removing a key needs a session opened with a card key (eID or itsme)."""
     if _opened_with_card(request):
         return None
-    eid_login = reverse("users:login_eid") + "?next=" + request.path
+    eid_login = reverse("users:login_eid") + "?next=" + (back_to or request.path)
     return render(request, "users/card_required.html", {"eid_login": eid_login}, status=403)
 
 
@@ -441,8 +428,15 @@ def totp_key(request: HttpRequest) -> HttpResponse:
 def key_deactivate(request: HttpRequest, key: str) -> HttpResponse:
     if key not in {"email_code", "totp"}:
         raise Http404
-    services.key_deactivate(user=request.user, key=key, actor=_actor(request))
-    messages.success(request, _("La clé numérique a été désactivée."))
+    refusal = _card_required(request, back_to=reverse("users:digital_keys"))
+    if refusal:
+        return refusal
+    try:
+        services.key_deactivate(user=request.user, key=key, actor=_actor(request))
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(request, _("La clé numérique a été désactivée."))
     return redirect("users:digital_keys")
 
 

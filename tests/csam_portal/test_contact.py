@@ -92,3 +92,14 @@ def test_one_address_may_send_a_few_questions_an_hour_then_is_told_to_wait(clien
     assert OutboundEmail.objects.count() == 2
     other = client.post(reverse("contact"), VALID, REMOTE_ADDR="198.51.100.8")
     assert other.status_code == 302  # another address is not held back
+
+
+def test_addresses_of_one_ipv6_slash_64_share_the_hours_allowance(client, settings):
+    settings.CONTACT_MAX_PER_HOUR = 2
+    for host in ("1", "2"):
+        client.post(reverse("contact"), VALID, REMOTE_ADDR=f"2001:db8:5:6::{host}")
+
+    response = client.post(reverse("contact"), VALID, REMOTE_ADDR="2001:db8:5:6:ffff::3")
+
+    assert "Réessayez dans une heure" in unescape(response.content.decode())
+    assert ContactMessage.objects.count() == 2

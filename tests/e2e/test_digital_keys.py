@@ -90,6 +90,6 @@ def test_ahmed_who_has_no_card_cannot_use_the_eid_key(page, a11y, demo):
     page.get_by_label("Code PIN").fill("1234")
     page.get_by_role("button", name="Se connecter").click()
 
-    expect(page.get_by_text("Aucune carte eID n'est connue pour ce numéro.")).to_be_visible()
+    expect(page.get_by_text("Numéro de registre national ou code PIN incorrect.")).to_be_visible()
     expect(page.get_by_role("button", name="Se déconnecter")).to_have_count(0)
     a11y(page)

@@ -4,6 +4,7 @@ OpenID Connect provider (pyop, RS256, the NISS in `egovNRN`; tests/users/fas_pro
 Every failure ends on one page, «La connexion avec CSAM n'a pas abouti», with a status that fits,
 never a 500, and nobody logged in."""
 
+import datetime
 import logging
 import socket
 import time
@@ -12,11 +13,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import responses
+from django.test import Client
 from django.urls import reverse
 
-from tests.factories import PersonFactory, UserFactory
+from csam_portal.models import ThrottleHit
+from tests.factories import PersonFactory, StaffUserFactory, UserFactory, make_niss
 from tests.users.fas_provider import CLIENT_ID, CLIENT_SECRET, ENDPOINTS, ISSUER, Fas, signing_key
-from users.models import User
+from users.models import Person, User
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +34,7 @@ UNKNOWN = (
 INVALID_NISS = "CSAM n'a pas transmis de numéro de registre national valable pour vous."
 INACTIVE = "Votre compte sur le portail est désactivé."
 STALE = "Cette demande de connexion a expiré ou a déjà été utilisée."
+LOCKED = "Plusieurs connexions à votre compte ont échoué depuis cette connexion internet."
 
 
 @pytest.fixture
@@ -38,8 +42,8 @@ def fas(settings):
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         settings.DIGITAL_KEYS_PROVIDER = "oidc"
         settings.AUTHENTICATION_BACKENDS = [
-            "axes.backends.AxesStandaloneBackend",
             "users.backends.FasBackend",
+            "users.backends.StaffBackend",
         ]
         settings.OIDC_RP_CLIENT_ID = CLIENT_ID
         settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
@@ -452,3 +456,36 @@ def test_the_next_page_keeps_its_whole_query(client, fas):
     response = client.get(reverse("users:login") + "?next=/about/%3Fa%3D1%26b%3D2")
 
     assert response.url == reverse("oidc_authentication_init") + "?next=%2Fabout%2F%3Fa%3D1%26b%3D2"
+
+
+def test_people_unknown_to_the_register_do_not_lock_out_the_others_behind_their_address(
+    client, fas
+):
+    for serial in range(4):  # four people FAS knows and the national register does not
+        _log_in(Client(), fas, make_niss(datetime.date(1990, 1, 1), serial + 1))
+    person = PersonFactory()
+
+    _log_in(client, fas, person.niss)
+
+    assert _logged_in(client).person == person
+
+
+def test_failed_fas_logins_count_for_their_niss_at_their_address(client, fas):
+    unknown = make_niss(datetime.date(1990, 1, 1), 7)
+    for _ in range(3):
+        _log_in(Client(), fas, unknown)
+    Person.objects.create(niss=unknown, first_name="Lena", last_name="Nieuw")
+
+    response = _log_in(client, fas, unknown)
+
+    _assert_failed(client, response, 429, LOCKED)
+    keys = set(ThrottleHit.objects.values_list("bucket__key", flat=True))
+    assert keys == {f"{unknown}|127.0.0.1"}
+
+
+def test_the_back_office_cannot_log_in_through_fas(client, fas):
+    staff = StaffUserFactory(person=PersonFactory())
+
+    response = _log_in(client, fas, staff.person.niss)
+
+    _assert_failed(client, response, 502, REFUSED)

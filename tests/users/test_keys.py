@@ -7,12 +7,15 @@ from html import unescape
 
 import pyotp
 import pytest
-from axes.models import AccessAttempt
+import time_machine
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from csam_portal.models import AuditRecord, OutboundEmail
+from csam_portal.audit import Actor
+from csam_portal.models import AuditRecord, OutboundEmail, ThrottleHit
 from tests.factories import PASSWORD, PersonFactory, SimulatedCardFactory, UserFactory, make_bis
+from users import services
 from users.models import SecurityCode, SimulatedCard, User
 
 pytestmark = pytest.mark.django_db
@@ -98,27 +101,32 @@ def test_first_eid_login_creates_the_persons_account(client):
     assert AuditRecord.objects.filter(action="user_create", object_id=str(account.pk)).exists()
 
 
-@pytest.mark.parametrize(
-    ("niss", "message"),
-    [
-        ("80031510283", "Ce numéro de registre national n'est pas valable (11 chiffres)."),
-        ("75070210306", "Ce numéro de registre national est inconnu du registre national."),
-    ],
-)
-def test_eid_refuses_a_wrong_or_unknown_number_with_a_clear_message(client, niss, message):
-    response = client.post(reverse("users:login_eid"), {"niss": niss, "pin": "1234"})
+def test_eid_refuses_a_mistyped_number_with_a_clear_message(client):
+    response = client.post(reverse("users:login_eid"), {"niss": "80031510283", "pin": "1234"})
 
     assert response.status_code == 200
+    message = "Ce numéro de registre national n'est pas valable (11 chiffres)."
     assert message in _page(response)
     assert _logged_in(client) is None
     assert User.objects.count() == 0
 
 
-@pytest.mark.parametrize("key", ["users:login_eid", "users:login_itsme"])
-def test_a_person_without_eid_cannot_use_eid_or_itsme(client, ahmed, key):
-    response = client.post(reverse(key), {"niss": ahmed.niss, "pin": "1234"})
+def test_a_person_without_eid_cannot_use_eid(client, ahmed):
+    response = client.post(reverse("users:login_eid"), {"niss": ahmed.niss, "pin": "1234"})
 
-    assert "Aucune carte eID n'est connue pour ce numéro." in _page(response)
+    assert "Numéro de registre national ou code PIN incorrect." in _page(response)
+    assert _logged_in(client) is None
+    assert User.objects.count() == 0
+
+
+def test_a_person_without_eid_cannot_use_itsme(client, ahmed):
+    client.post(reverse("users:login_itsme"), {"niss": ahmed.niss})
+
+    response = client.post(
+        reverse("users:login_itsme_confirm"), {"decision": "confirm"}, follow=True
+    )
+
+    assert "La demande a été refusée dans l'application itsme" in _page(response)
     assert _logged_in(client) is None
     assert client.session.get("login_pending") is None
 
@@ -126,37 +134,34 @@ def test_a_person_without_eid_cannot_use_eid_or_itsme(client, ahmed, key):
 def test_a_wrong_pin_is_refused_and_nothing_changes(client, marie):
     response = _eid(client, marie.person, pin="9999")
 
-    assert "Code PIN incorrect." in _page(response)
+    assert "Numéro de registre national ou code PIN incorrect." in _page(response)
     assert _logged_in(client) is None
     assert AuditRecord.objects.count() == 0
 
 
-def test_three_wrong_pins_lock_the_key_for_that_person_only_for_15_minutes(client, marie):
-    for _ in range(3):
-        _eid(client, marie.person, pin="9999", next_url=None)
+def test_three_wrong_passwords_lock_the_account_there_for_that_person_only_for_15_minutes(
+    client, marie
+):
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        for _ in range(3):
+            client.post(reverse("users:login_password"), {"username": "marie", "password": "x"})
 
-    locked = _eid(client, marie.person, pin="1234")
+        locked = client.post(
+            reverse("users:login_password"), {"username": "marie", "password": PASSWORD}
+        )
 
-    assert locked.status_code == 429
-    assert "cette clé numérique est bloquée pour vous pendant 15 minutes" in _page(locked)
-    assert _logged_in(client) is None
-    other = SimulatedCardFactory()
-    assert _eid(client, other.person).status_code == 302  # same IP, another person: not locked
-    client.post(reverse("logout"))
-    AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=16))
-    assert _eid(client, marie.person).status_code == 302  # 15 minutes later
-    assert _logged_in(client) == marie
-
-
-def test_the_lockout_is_per_key_a_password_still_works(client, marie):
-    for _ in range(3):
-        _eid(client, marie.person, pin="9999")
-
-    response = client.post(
-        reverse("users:login_password"), {"username": "marie", "password": PASSWORD}
-    )
-
-    assert response.status_code == 302
+        assert locked.status_code == 429
+        assert "Trois essais erronés" in _page(locked)
+        assert _logged_in(client) is None
+        other = SimulatedCardFactory()
+        assert _eid(client, other.person).status_code == 302  # same IP, another person
+        client.post(reverse("logout"))
+        clock.shift(datetime.timedelta(minutes=16))
+        again = client.post(
+            reverse("users:login_password"), {"username": "marie", "password": PASSWORD}
+        )
+        assert again.status_code == 302  # 15 minutes later
+        assert _logged_in(client) == marie
 
 
 def test_itsme_asks_the_phone_then_logs_in_on_confirmation(client, marie):
@@ -198,8 +203,8 @@ def test_european_identity_logs_in_from_its_country_only(client, ahmed):
     wrong_pin = client.post(url, {"country": "IT", "niss": ahmed.niss, "pin": "0000"})
     right = client.post(url, {"country": "IT", "niss": ahmed.niss, "pin": "1234"})
 
-    assert "Code PIN incorrect." in _page(wrong_country)
-    assert "Code PIN incorrect." in _page(wrong_pin)
+    assert "Numéro de registre national ou code PIN incorrect." in _page(wrong_country)
+    assert "Numéro de registre national ou code PIN incorrect." in _page(wrong_pin)
     assert right.status_code == 302
     assert _logged_in(client).person == ahmed
 
@@ -209,7 +214,8 @@ def test_european_key_needs_a_linked_identity(client, marie):
         reverse("users:login_eidas"), {"country": "IT", "niss": marie.person.niss, "pin": "1234"}
     )
 
-    assert "Aucune identité électronique européenne n'est liée à ce numéro." in _page(response)
+    assert "Numéro de registre national ou code PIN incorrect." in _page(response)
+    assert _logged_in(client) is None
 
 
 def test_username_and_password_key(client, marie):
@@ -346,7 +352,7 @@ def test_keys_are_activated_only_after_a_card_login(client, marie):
     assert response.status_code == 403
     assert "identifiez-vous d'abord avec votre carte eID ou avec itsme" in _page(response)
     page = _page(client.get(reverse("users:digital_keys")))
-    assert "Pour activer une clé numérique, identifiez-vous d'abord" in page
+    assert "Pour activer ou désactiver une clé numérique, identifiez-vous d'abord" in page
 
 
 def test_digital_keys_page_shows_each_keys_state(client, marie):
@@ -507,13 +513,17 @@ def test_a_niss_typed_with_dots_and_dashes_is_the_same_number(client, marie):
     assert _logged_in(client) == marie
 
 
-def test_a_deactivated_account_is_told_so_and_nothing_is_counted(client, marie):
+def test_a_deactivated_account_is_told_so_after_the_right_pin_and_nothing_is_counted(client, marie):
     User.objects.filter(pk=marie.pk).update(is_active=False)
 
+    wrong = _eid(client, marie.person, pin="9999")
+    ThrottleHit.objects.all().delete()
     response = _eid(client, marie.person)
 
+    assert "Ce compte est désactivé" not in _page(wrong)
     assert "Ce compte est désactivé. Adressez-vous au centre de contact." in _page(response)
-    assert AccessAttempt.objects.count() == 0
+    assert _logged_in(client) is None
+    assert ThrottleHit.objects.count() == 0
 
 
 def test_with_the_identity_provider_configured_the_simulators_are_gone(client, settings, marie):
@@ -526,3 +536,43 @@ def test_with_the_identity_provider_configured_the_simulators_are_gone(client, s
         "users:email_key",
     ]:
         assert client.get(reverse(name)).status_code == 404
+
+
+def test_deactivating_a_key_that_was_never_active_changes_and_records_nothing(marie):
+    before = User.objects.filter(pk=marie.pk).values().get()
+
+    with pytest.raises(ValidationError, match="n'est pas activée"):
+        services.key_deactivate(user=marie, key="totp", actor=Actor.system("tests"))
+
+    assert User.objects.filter(pk=marie.pk).values().get() == before
+    assert AuditRecord.objects.count() == 0
+
+
+def test_removing_a_key_needs_a_session_opened_with_a_card(client, marie):
+    _activate_email_key(client, marie)
+    client.post(reverse("users:login_password"), {"username": "marie", "password": PASSWORD})
+    audit_before = AuditRecord.objects.count()
+
+    response = client.post(reverse("users:key_deactivate", args=["email_code"]))
+
+    assert response.status_code == 403
+    assert "identifiez-vous d'abord avec votre carte eID ou avec itsme" in _page(response)
+    marie.refresh_from_db()
+    assert marie.email_key_activated_at is not None
+    assert AuditRecord.objects.count() == audit_before
+
+
+def test_security_codes_are_limited_per_hour_and_the_refusal_sends_nothing(marie, settings):
+    settings.SECURITY_CODES_PER_HOUR = 2
+    for _ in range(2):
+        services.security_code_send(
+            user=marie, purpose="login", email="m@e.be", actor=Actor.system("tests")
+        )
+
+    with pytest.raises(ValidationError, match="Trop de codes"):
+        services.security_code_send(
+            user=marie, purpose="login", email="m@e.be", actor=Actor.system("tests")
+        )
+
+    assert SecurityCode.objects.count() == 2
+    assert OutboundEmail.objects.count() == 2
