@@ -32,14 +32,19 @@ class RowError(Exception):
     """One row's content is wrong: it is refused, the others are loaded."""
 
 
+class SkipRow(Exception):
+    """A row that is not for this table, by design (e.g. an establishment unit in a file of
+    enterprises): skipped and counted under its reason, the exception's message; never refused."""
+
+
 @dataclass(frozen=True)
 class FileSpec:
     """How one CSV file maps to one table.
 
     `parse(row)` turns the file's fields into the staged `columns` values (text, ISO dates, "1"
-    or "0" for booleans, None for NULL), or raises RowError; it returns None to skip a row that
-    is not refused (e.g. an establishment unit in an enterprise file). `key` names the columns
-    that identify a row (a unique constraint of `table`); `types` the columns that are not text
+    or "0" for booleans, None for NULL), or raises RowError; it raises SkipRow for a row that is
+    not refused (e.g. an establishment unit in an enterprise file). `key` names the columns that
+    identify a row (a unique constraint of `table`); `types` the columns that are not text
     ("date", "boolean"). `parent` = (column, table, column): rows whose parent is missing are
     refused. `replace_by` = a column naming the row's owner: for each owner in the file, its rows
     absent from the file are deleted (the file holds all of them).
@@ -84,8 +89,9 @@ class FileReport:
     updated: int = 0
     deleted: int = 0
     refused: int = 0
-    ignored: int = 0
     retired: int = 0
+    # Rows skipped by design, by reason: counted apart from the refused ones, never listed.
+    skipped: dict[str, int] = field(default_factory=dict)
     messages: list[str] = field(default_factory=list)
 
     def refuse(self, line: int, reason: str) -> None:
@@ -93,15 +99,18 @@ class FileReport:
         if len(self.messages) < MAX_REPORTED_ROWS:
             self.messages.append(f"{self.name}, line {line}: {reason}")
 
+    def skip(self, reason: str) -> None:
+        self.skipped[reason] = self.skipped.get(reason, 0) + 1
+
     @property
     def summary(self) -> str:
         parts = f"{self.read} rows read, {self.created} created, {self.updated} updated"
         if self.deleted:
             parts += f", {self.deleted} deleted"
-        if self.ignored:
-            parts += f", {self.ignored} ignored"
         if self.retired:
             parts += f", {self.retired} no longer listed"
+        for reason, count in self.skipped.items():
+            parts += f", {count} skipped ({reason})"
         return f"{self.name}: {parts}, {self.refused} refused"
 
     def as_dict(self) -> dict:
@@ -111,8 +120,8 @@ class FileReport:
             "updated": self.updated,
             "deleted": self.deleted,
             "refused": self.refused,
-            "ignored": self.ignored,
             "retired": self.retired,
+            "skipped": dict(self.skipped),
         }
 
 
@@ -283,13 +292,12 @@ def stage_file(path: Path, spec: FileSpec, report: FileReport, *, progress: bool
             report.read += 1
             try:
                 values = spec.parse(fields)
-                if values is not None:
-                    spec.check_lengths(values)
+                spec.check_lengths(values)
+            except SkipRow as skipped:
+                report.skip(str(skipped))
+                continue
             except RowError as error:
                 report.refuse(line, str(error))
-                continue
-            if values is None:
-                report.ignored += 1
                 continue
             staging.add(line, values)
         staging.flush()
@@ -422,21 +430,19 @@ def retire_absent(staging: Staging, spec: FileSpec, report: FileReport) -> None:
             report.retired += cursor.rowcount
 
 
-def delete_owners(
-    path: Path, header: Sequence[str], parse, *, table: str, column: str, keep: str | None = None
-) -> int:
-    """Apply a `*_delete.csv` update file: delete the rows of `table` whose `column` it lists.
+def stage_owners(path: Path, header: Sequence[str], parse, *, name: str) -> Staging:
+    """Read a `*_delete.csv` update file into a staging table `name` of one column, `owner`.
 
-    `parse` turns the one field into the owner's key (RowError for a bad one, None to skip).
-    With `keep` (a staging-able SQL subquery of keys), owners also listed there are left.
+    `parse` turns the one field into the owner's key (RowError for a bad one, SkipRow or None
+    for one that is not the table's): neither can be in the table, so both are left out.
     """
-    staging = Staging(f"staging_delete_{table}", ["owner"])
+    staging = Staging(name, ["owner"])
     try:
         for line, fields in read_rows(path, header):
             try:
                 owner = parse(fields[0])
-            except RowError:
-                continue  # a number that cannot exist cannot be in the table either
+            except (RowError, SkipRow):
+                continue
             if owner is not None:
                 staging.add(line, [owner])
         staging.flush()
@@ -444,14 +450,18 @@ def delete_owners(
         staging.abandon()
         raise
     staging.index(["owner"])
-    condition = f"{quote(column)} IN (SELECT owner FROM {quote(staging.name)})"
-    if keep:
-        condition += f" AND {quote(column)} NOT IN ({keep})"
+    return staging
+
+
+def delete_owners(owners: Staging, *, table: str, column: str, keep: Sequence[str] = ()) -> int:
+    """Delete the rows of `table` whose `column` is one of the staged `owners`, except those
+    whose `column` one of the SQL subqueries `keep` selects (none of them may select NULL)."""
+    condition = f"{quote(column)} IN (SELECT owner FROM {quote(owners.name)})"
+    for subquery in keep:
+        condition += f" AND {quote(column)} NOT IN ({subquery})"
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {quote(table)} WHERE {condition}")
-        deleted = cursor.rowcount
-    staging.drop()
-    return deleted
+        return cursor.rowcount
 
 
 def _cast(expression: str, sql_type: str | None) -> str:

@@ -11,10 +11,13 @@ from csam_portal.bulkload import (
     FileReport,
     MalformedFile,
     RowError,
+    SkipRow,
     Staging,
     delete_owners,
     load,
+    quote,
     read_rows,
+    stage_owners,
 )
 from enterprises import registry
 from enterprises.models import RegistryExtract
@@ -137,36 +140,33 @@ def _delete(deletions: Path, name: str, insertions: Path) -> int:
     if name == "code":
         return 0  # codes are never removed: old records may still use them
     column = "number" if name == "enterprise" else "enterprise_id"
-    keep = None
+    owners = stage_owners(
+        deletions, registry.DELETE_HEADERS[name], _owner, name=f"staging_deleted_{name}"
+    )
+    keep = []
     kept = None
     if name == "enterprise" and insertions.is_file():
         kept = Staging("staging_kept_enterprises", ["owner"])
         for line, fields in read_rows(insertions, registry.ENTERPRISE.header):
-            try:
-                number = _owner(fields[0])
-            except RowError:
-                continue  # refused, with its line, when the insertions themselves are loaded
+            number = _owner(fields[0])  # a bad one is refused when the insertions are loaded
             if number:
                 kept.add(line, [number])
         kept.flush()
         kept.index(["owner"])
-        keep = f"SELECT owner FROM {kept.name}"
-    try:
-        return delete_owners(
-            deletions,
-            registry.DELETE_HEADERS[name],
-            _owner,
-            table=registry.SPECS[name].table,
-            column=column,
-            keep=keep,
-        )
-    finally:
-        if kept:
-            kept.drop()
+        keep = [f"SELECT owner FROM {quote(kept.name)}"]
+    deleted = delete_owners(owners, table=registry.SPECS[name].table, column=column, keep=keep)
+    owners.drop()
+    if kept:
+        kept.drop()
+    return deleted
 
 
 def _owner(raw: str) -> str | None:
-    return registry.entity_number(raw)
+    """The enterprise number of a row of an update file; None for a unit's or a bad one."""
+    try:
+        return registry.entity_number(raw)
+    except (RowError, SkipRow):
+        return None
 
 
 def _meta_date(meta: dict[str, str], name: str) -> datetime.date:
