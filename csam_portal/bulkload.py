@@ -47,7 +47,10 @@ class FileSpec:
     identify a row (a unique constraint of `table`); `types` the columns that are not text
     ("date", "boolean"). `parent` = (column, table, column): rows whose parent is missing are
     refused. `replace_by` = a column naming the row's owner: for each owner in the file, its rows
-    absent from the file are deleted (the file holds all of them).
+    absent from the file are deleted (the file holds all of them). `supersede` = (column, reason):
+    of the rows of one key, the one whose `column` is the latest (NULL: later than any) is kept
+    and the earlier ones are skipped as `reason` (e.g. an address struck off before the current
+    one); without it, or between equal values, the key twice is an error of the file.
     """
 
     header: Sequence[str]
@@ -58,6 +61,7 @@ class FileSpec:
     types: Mapping[str, str] = field(default_factory=dict)
     parent: tuple[str, str, str] | None = None
     replace_by: str | None = None
+    supersede: tuple[str, str] | None = None
     # Longest text each column takes: a longer value refuses its row (the database would not).
     limits: Mapping[str, int] = field(default_factory=dict)
     # What a full file does to the rows of the table it no longer lists: "delete" them, or an
@@ -345,19 +349,36 @@ def _remove_lines(staging: Staging, lines: list[int]) -> None:
 
 
 def refuse_duplicates(staging: Staging, spec: FileSpec, report: FileReport) -> None:
-    """A key met twice in one file: the last line is kept, the earlier ones are refused."""
+    """A key met twice in one file: one line is kept, the others are removed from the staging.
+
+    The kept line is the last one, unless `spec.supersede` prefers another: the row whose column
+    is the latest (NULL: later than any), then the last. A row it supersedes (an earlier value)
+    is skipped under its reason; a row it does not (no preference, or the same value) is refused.
+    """
     key = ", ".join(quote(column) for column in spec.key)
     table = quote(staging.name)
+    value, order = "NULL", "line DESC"
+    if spec.supersede:
+        column = spec.supersede[0]
+        value = _cast(quote(column), spec.types.get(column))
+        order = f"CASE WHEN {value} IS NULL THEN 1 ELSE 0 END DESC, {value} DESC, line DESC"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT s.line, k.last_line FROM {table} s JOIN "
-            f"(SELECT {key}, MAX(line) AS last_line FROM {table} GROUP BY {key} "
-            f"HAVING COUNT(*) > 1) k USING ({key}) WHERE s.line <> k.last_line ORDER BY s.line"
+            f"WITH duplicated AS (SELECT {key} FROM {table} GROUP BY {key} HAVING COUNT(*) > 1), "
+            f"ranked AS (SELECT {key}, line, {value} AS superseding_value, "
+            f"ROW_NUMBER() OVER (PARTITION BY {key} ORDER BY {order}) AS position "
+            f"FROM {table} JOIN duplicated USING ({key})) "
+            f"SELECT r.line, r.superseding_value, k.line, k.superseding_value "
+            f"FROM ranked r JOIN ranked k USING ({key}) "
+            f"WHERE k.position = 1 AND r.position > 1 ORDER BY r.line"
         )
         duplicates = cursor.fetchall()
-    for line, last_line in duplicates:
-        report.refuse(line, f"same key as line {last_line}, which is kept")
-    _remove_lines(staging, [line for line, _last in duplicates])
+    for line, value, kept_line, kept_value in duplicates:
+        if spec.supersede and value != kept_value:
+            report.skip(spec.supersede[1])
+        else:
+            report.refuse(line, f"same key as line {kept_line}, which is kept")
+    _remove_lines(staging, [line for line, *_rest in duplicates])
 
 
 def refuse_orphans(staging: Staging, spec: FileSpec, report: FileReport) -> None:

@@ -4,6 +4,7 @@ Registry tables mirror the public extract's files (enterprise, denomination, add
 with normalised numbers; they change only through the importers (enterprises.registry).
 """
 
+import datetime
 import re
 
 from django.core.exceptions import ValidationError
@@ -43,6 +44,11 @@ def validate_regex(value: str) -> None:
             code="invalid_regex",
             params={"error": error},
         ) from None
+
+
+def address_is_current(date_striking_off: datetime.date | None, *, today: datetime.date) -> bool:
+    """The register strikes an address off from its DateStrikingOff on: until then it holds."""
+    return date_striking_off is None or date_striking_off > today
 
 
 def format_enterprise_number(number: str) -> str:
@@ -154,8 +160,14 @@ class Enterprise(models.Model):
 
     @property
     def registered_address(self) -> "Address | None":
+        """The registered office, unless the register has struck it off."""
         return next(
-            (a for a in self.addresses.all() if a.type_of_address == REGISTERED_OFFICE), None
+            (
+                a
+                for a in self.addresses.all()
+                if a.type_of_address == REGISTERED_OFFICE and a.is_current
+            ),
+            None,
         )
 
 
@@ -220,6 +232,10 @@ class Address(models.Model):
 
     def __str__(self) -> str:
         return " ".join(self.lines())
+
+    @property
+    def is_current(self) -> bool:
+        return address_is_current(self.date_striking_off, today=timezone.localdate())
 
     def lines(self, language: str | None = None) -> list[str]:
         """Street and number, then postcode and municipality, in Dutch for Dutch, else French."""

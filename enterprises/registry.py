@@ -199,6 +199,9 @@ ADDRESS = FileSpec(
     types={"date_striking_off": "date"},
     parent=("enterprise_id", _table(Enterprise), "number"),
     replace_by="enterprise_id",
+    # An enterprise's struck-off registered office and its current one share a key: the current
+    # one (struck off later, or not at all) is kept, whatever their order in the file.
+    supersede=("date_striking_off", "struck off"),
     limits=column_limits(
         Address,
         [
