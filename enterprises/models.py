@@ -120,6 +120,10 @@ class Enterprise(models.Model):
     juridical_form = models.CharField(_("forme juridique"), max_length=3, blank=True)
     juridical_form_cac = models.CharField(_("forme juridique (CAC)"), max_length=3, blank=True)
     start_date = models.DateField(_("date de début"), null=True, blank=True)
+    # An update deleted it while the portal holds on to it (a registration, a GAP, a request):
+    # it stays, with its names, addresses and history, but is no longer active and has no legal
+    # representative. The register listing it again clears the date.
+    removed_from_register_on = models.DateField(_("retirée de la BCE le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("entreprise")
@@ -135,7 +139,7 @@ class Enterprise(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.status == self.Status.ACTIVE
+        return self.status == self.Status.ACTIVE and self.removed_from_register_on is None
 
     @property
     def name(self) -> str:

@@ -63,7 +63,9 @@ def parse_enterprise(fields: list[str]) -> list:
     number = entity_number(number)
     if len(status) != 2 or not status.isalpha():
         raise RowError(f"status {status!r} is not a register status")
-    return [number, status, situation, kind, form, form_cac, kbo_date(start, required=False)]
+    start = kbo_date(start, required=False)
+    # Listed by the register, so in it: one it had removed (see services) is back.
+    return [number, status, situation, kind, form, form_cac, start, None]
 
 
 def parse_denomination(fields: list[str]) -> list:
@@ -134,10 +136,11 @@ ENTERPRISE = FileSpec(
         "juridical_form",
         "juridical_form_cac",
         "start_date",
+        "removed_from_register_on",
     ],
     key=["number"],
     parse=parse_enterprise,
-    types={"start_date": "date"},
+    types={"start_date": "date", "removed_from_register_on": "date"},
     limits=column_limits(
         Enterprise,
         [
