@@ -15,11 +15,13 @@ Role = AccessManager.Role
 
 
 def legal_functions_valid_today(*, niss: str, enterprise_number: str) -> QuerySet[LegalFunction]:
-    """The legal functions `niss` holds in the enterprise today: the register is the truth."""
+    """The legal functions `niss` holds in the enterprise today: the register is the truth, so
+    an enterprise it no longer lists has no legal representative, whatever functions it had."""
     today = timezone.localdate()
     return LegalFunction.objects.filter(
         Q(end_date=None) | Q(end_date__gte=today),
         enterprise_id=enterprise_number,
+        enterprise__removed_from_register_on=None,
         niss=niss,
         start_date__lte=today,
     )

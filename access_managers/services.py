@@ -285,6 +285,26 @@ def co_gap_remove(*, enterprise: Enterprise, term_id: int, actor: audit.Actor) -
     return term
 
 
+def gap_tell_enterprise_removed(*, enterprise: Enterprise) -> None:
+    """Tell the enterprise's GAP by e-mail that the register no longer lists it (the import's
+    signal, enterprises.signals). Nothing else changes: the GAP, co-GAPs and history stay;
+    nobody is its legal representative any more, so no other GAP can be designated."""
+    gap = selectors.gap_current(enterprise_number=enterprise.number)
+    if gap is None:
+        return  # known to CSAM by a request only: nobody to tell
+    language = selectors.person_language(gap.person)
+    outbox.enqueue(
+        "access_managers/enterprise_removed",
+        to=gap.email,
+        language=language,
+        enterprise_name=enterprise.name_in(language),
+        enterprise_number=enterprise.formatted_number,
+        gap_name=gap.person.full_name,
+        removed_on=enterprise.removed_from_register_on,
+        gga_path=_gga_url(enterprise),
+    )
+
+
 # Tickets: the year's two digits, then 11 characters without the look-alikes (0/O, 1/I/L).
 TICKET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 

@@ -32,17 +32,25 @@ class RowError(Exception):
     """One row's content is wrong: it is refused, the others are loaded."""
 
 
+class SkipRow(Exception):
+    """A row that is not for this table, by design (e.g. an establishment unit in a file of
+    enterprises): skipped and counted under its reason, the exception's message; never refused."""
+
+
 @dataclass(frozen=True)
 class FileSpec:
     """How one CSV file maps to one table.
 
     `parse(row)` turns the file's fields into the staged `columns` values (text, ISO dates, "1"
-    or "0" for booleans, None for NULL), or raises RowError; it returns None to skip a row that
-    is not refused (e.g. an establishment unit in an enterprise file). `key` names the columns
-    that identify a row (a unique constraint of `table`); `types` the columns that are not text
+    or "0" for booleans, None for NULL), or raises RowError; it raises SkipRow for a row that is
+    not refused (e.g. an establishment unit in an enterprise file). `key` names the columns that
+    identify a row (a unique constraint of `table`); `types` the columns that are not text
     ("date", "boolean"). `parent` = (column, table, column): rows whose parent is missing are
     refused. `replace_by` = a column naming the row's owner: for each owner in the file, its rows
-    absent from the file are deleted (the file holds all of them).
+    absent from the file are deleted (the file holds all of them). `supersede` = (column, reason):
+    of the rows of one key, the one whose `column` is the latest (NULL: later than any) is kept
+    and the earlier ones are skipped as `reason` (e.g. an address struck off before the current
+    one); without it, or between equal values, the key twice is an error of the file.
     """
 
     header: Sequence[str]
@@ -53,6 +61,7 @@ class FileSpec:
     types: Mapping[str, str] = field(default_factory=dict)
     parent: tuple[str, str, str] | None = None
     replace_by: str | None = None
+    supersede: tuple[str, str] | None = None
     # Longest text each column takes: a longer value refuses its row (the database would not).
     limits: Mapping[str, int] = field(default_factory=dict)
     # What a full file does to the rows of the table it no longer lists: "delete" them, or an
@@ -84,8 +93,9 @@ class FileReport:
     updated: int = 0
     deleted: int = 0
     refused: int = 0
-    ignored: int = 0
     retired: int = 0
+    # Rows skipped by design, by reason: counted apart from the refused ones, never listed.
+    skipped: dict[str, int] = field(default_factory=dict)
     messages: list[str] = field(default_factory=list)
 
     def refuse(self, line: int, reason: str) -> None:
@@ -93,15 +103,18 @@ class FileReport:
         if len(self.messages) < MAX_REPORTED_ROWS:
             self.messages.append(f"{self.name}, line {line}: {reason}")
 
+    def skip(self, reason: str) -> None:
+        self.skipped[reason] = self.skipped.get(reason, 0) + 1
+
     @property
     def summary(self) -> str:
         parts = f"{self.read} rows read, {self.created} created, {self.updated} updated"
         if self.deleted:
             parts += f", {self.deleted} deleted"
-        if self.ignored:
-            parts += f", {self.ignored} ignored"
         if self.retired:
             parts += f", {self.retired} no longer listed"
+        for reason, count in self.skipped.items():
+            parts += f", {count} skipped ({reason})"
         return f"{self.name}: {parts}, {self.refused} refused"
 
     def as_dict(self) -> dict:
@@ -111,8 +124,8 @@ class FileReport:
             "updated": self.updated,
             "deleted": self.deleted,
             "refused": self.refused,
-            "ignored": self.ignored,
             "retired": self.retired,
+            "skipped": dict(self.skipped),
         }
 
 
@@ -283,13 +296,12 @@ def stage_file(path: Path, spec: FileSpec, report: FileReport, *, progress: bool
             report.read += 1
             try:
                 values = spec.parse(fields)
-                if values is not None:
-                    spec.check_lengths(values)
+                spec.check_lengths(values)
+            except SkipRow as skipped:
+                report.skip(str(skipped))
+                continue
             except RowError as error:
                 report.refuse(line, str(error))
-                continue
-            if values is None:
-                report.ignored += 1
                 continue
             staging.add(line, values)
         staging.flush()
@@ -337,19 +349,36 @@ def _remove_lines(staging: Staging, lines: list[int]) -> None:
 
 
 def refuse_duplicates(staging: Staging, spec: FileSpec, report: FileReport) -> None:
-    """A key met twice in one file: the last line is kept, the earlier ones are refused."""
+    """A key met twice in one file: one line is kept, the others are removed from the staging.
+
+    The kept line is the last one, unless `spec.supersede` prefers another: the row whose column
+    is the latest (NULL: later than any), then the last. A row it supersedes (an earlier value)
+    is skipped under its reason; a row it does not (no preference, or the same value) is refused.
+    """
     key = ", ".join(quote(column) for column in spec.key)
     table = quote(staging.name)
+    value, order = "NULL", "line DESC"
+    if spec.supersede:
+        column = spec.supersede[0]
+        value = _cast(quote(column), spec.types.get(column))
+        order = f"CASE WHEN {value} IS NULL THEN 1 ELSE 0 END DESC, {value} DESC, line DESC"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT s.line, k.last_line FROM {table} s JOIN "
-            f"(SELECT {key}, MAX(line) AS last_line FROM {table} GROUP BY {key} "
-            f"HAVING COUNT(*) > 1) k USING ({key}) WHERE s.line <> k.last_line ORDER BY s.line"
+            f"WITH duplicated AS (SELECT {key} FROM {table} GROUP BY {key} HAVING COUNT(*) > 1), "
+            f"ranked AS (SELECT {key}, line, {value} AS superseding_value, "
+            f"ROW_NUMBER() OVER (PARTITION BY {key} ORDER BY {order}) AS position "
+            f"FROM {table} JOIN duplicated USING ({key})) "
+            f"SELECT r.line, r.superseding_value, k.line, k.superseding_value "
+            f"FROM ranked r JOIN ranked k USING ({key}) "
+            f"WHERE k.position = 1 AND r.position > 1 ORDER BY r.line"
         )
         duplicates = cursor.fetchall()
-    for line, last_line in duplicates:
-        report.refuse(line, f"same key as line {last_line}, which is kept")
-    _remove_lines(staging, [line for line, _last in duplicates])
+    for line, value, kept_line, kept_value in duplicates:
+        if spec.supersede and value != kept_value:
+            report.skip(spec.supersede[1])
+        else:
+            report.refuse(line, f"same key as line {kept_line}, which is kept")
+    _remove_lines(staging, [line for line, *_rest in duplicates])
 
 
 def refuse_orphans(staging: Staging, spec: FileSpec, report: FileReport) -> None:
@@ -422,21 +451,19 @@ def retire_absent(staging: Staging, spec: FileSpec, report: FileReport) -> None:
             report.retired += cursor.rowcount
 
 
-def delete_owners(
-    path: Path, header: Sequence[str], parse, *, table: str, column: str, keep: str | None = None
-) -> int:
-    """Apply a `*_delete.csv` update file: delete the rows of `table` whose `column` it lists.
+def stage_owners(path: Path, header: Sequence[str], parse, *, name: str) -> Staging:
+    """Read a `*_delete.csv` update file into a staging table `name` of one column, `owner`.
 
-    `parse` turns the one field into the owner's key (RowError for a bad one, None to skip).
-    With `keep` (a staging-able SQL subquery of keys), owners also listed there are left.
+    `parse` turns the one field into the owner's key (RowError for a bad one, SkipRow or None
+    for one that is not the table's): neither can be in the table, so both are left out.
     """
-    staging = Staging(f"staging_delete_{table}", ["owner"])
+    staging = Staging(name, ["owner"])
     try:
         for line, fields in read_rows(path, header):
             try:
                 owner = parse(fields[0])
-            except RowError:
-                continue  # a number that cannot exist cannot be in the table either
+            except (RowError, SkipRow):
+                continue
             if owner is not None:
                 staging.add(line, [owner])
         staging.flush()
@@ -444,14 +471,18 @@ def delete_owners(
         staging.abandon()
         raise
     staging.index(["owner"])
-    condition = f"{quote(column)} IN (SELECT owner FROM {quote(staging.name)})"
-    if keep:
-        condition += f" AND {quote(column)} NOT IN ({keep})"
+    return staging
+
+
+def delete_owners(owners: Staging, *, table: str, column: str, keep: Sequence[str] = ()) -> int:
+    """Delete the rows of `table` whose `column` is one of the staged `owners`, except those
+    whose `column` one of the SQL subqueries `keep` selects (none of them may select NULL)."""
+    condition = f"{quote(column)} IN (SELECT owner FROM {quote(owners.name)})"
+    for subquery in keep:
+        condition += f" AND {quote(column)} NOT IN ({subquery})"
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {quote(table)} WHERE {condition}")
-        deleted = cursor.rowcount
-    staging.drop()
-    return deleted
+        return cursor.rowcount
 
 
 def _cast(expression: str, sql_type: str | None) -> str:

@@ -34,8 +34,8 @@ class AddressInline(DenominationInline):
 class EnterpriseAdmin(ReadOnlyAdmin):
     """The register is imported (import_kbo), never edited here."""
 
-    list_display = ["number", "status", "juridical_form", "start_date"]
-    list_filter = ["status", "juridical_form"]
+    list_display = ["number", "status", "juridical_form", "start_date", "removed_from_register_on"]
+    list_filter = ["status", "juridical_form", "removed_from_register_on"]
     search_fields = ["=number", "denominations__value"]
     inlines = [DenominationInline, AddressInline]
 

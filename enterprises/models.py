@@ -4,6 +4,7 @@ Registry tables mirror the public extract's files (enterprise, denomination, add
 with normalised numbers; they change only through the importers (enterprises.registry).
 """
 
+import datetime
 import re
 
 from django.core.exceptions import ValidationError
@@ -43,6 +44,11 @@ def validate_regex(value: str) -> None:
             code="invalid_regex",
             params={"error": error},
         ) from None
+
+
+def address_is_current(date_striking_off: datetime.date | None, *, today: datetime.date) -> bool:
+    """The register strikes an address off from its DateStrikingOff on: until then it holds."""
+    return date_striking_off is None or date_striking_off > today
 
 
 def format_enterprise_number(number: str) -> str:
@@ -114,6 +120,10 @@ class Enterprise(models.Model):
     juridical_form = models.CharField(_("forme juridique"), max_length=3, blank=True)
     juridical_form_cac = models.CharField(_("forme juridique (CAC)"), max_length=3, blank=True)
     start_date = models.DateField(_("date de début"), null=True, blank=True)
+    # An update deleted it while the portal holds on to it (a registration, a GAP, a request):
+    # it stays, with its names, addresses and history, but is no longer active and has no legal
+    # representative. The register listing it again clears the date.
+    removed_from_register_on = models.DateField(_("retirée de la BCE le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("entreprise")
@@ -129,7 +139,7 @@ class Enterprise(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.status == self.Status.ACTIVE
+        return self.status == self.Status.ACTIVE and self.removed_from_register_on is None
 
     @property
     def name(self) -> str:
@@ -154,8 +164,14 @@ class Enterprise(models.Model):
 
     @property
     def registered_address(self) -> "Address | None":
+        """The registered office, unless the register has struck it off."""
         return next(
-            (a for a in self.addresses.all() if a.type_of_address == REGISTERED_OFFICE), None
+            (
+                a
+                for a in self.addresses.all()
+                if a.type_of_address == REGISTERED_OFFICE and a.is_current
+            ),
+            None,
         )
 
 
@@ -220,6 +236,10 @@ class Address(models.Model):
 
     def __str__(self) -> str:
         return " ".join(self.lines())
+
+    @property
+    def is_current(self) -> bool:
+        return address_is_current(self.date_striking_off, today=timezone.localdate())
 
     def lines(self, language: str | None = None) -> list[str]:
         """Street and number, then postcode and municipality, in Dutch for Dutch, else French."""

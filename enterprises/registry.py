@@ -2,14 +2,23 @@
 (enterprise, denomination, address, code, meta; full or monthly update) and functions.csv.
 
 Each `parse_*` turns a row's fields into the values staged by csam_portal.bulkload, or raises
-RowError with a reason a person can act on.
+RowError with a reason a person can act on, or SkipRow for a row of the register's own units
+(establishment units, branch offices): the portal keeps enterprises only.
 """
 
 import datetime
+import re
 from pathlib import Path
 
 from csam_portal import numbers
-from csam_portal.bulkload import FileSpec, MalformedFile, RowError, column_limits, read_rows
+from csam_portal.bulkload import (
+    FileSpec,
+    MalformedFile,
+    RowError,
+    SkipRow,
+    column_limits,
+    read_rows,
+)
 from enterprises.models import Address, Denomination, Enterprise, LegalFunction, RegistryCode
 
 KBO_FILES = ["code", "enterprise", "denomination", "address"]
@@ -28,31 +37,40 @@ def kbo_date(raw: str, *, required: bool = True) -> str | None:
         raise RowError(f"{raw!r} is not a date (DD-MM-YYYY)") from None
 
 
-def entity_number(raw: str) -> str | None:
-    """An enterprise number, normalised; None for an establishment unit (2.xxx.xxx.xxx)."""
-    if raw[:1] == "2":
-        return None
+# The register's other units, numbered 9.999.999.999: an establishment unit's number starts with
+# 2 to 8, a branch office's id (a foreign entity's seat in Belgium) with 9. Neither is an
+# enterprise number (python-stdnum refuses their first digit; a branch id "is not an official
+# number", says the register's cookbook, so no check digit is relied on): their rows in
+# denomination.csv, address.csv and the update files are skipped, by kind, not refused.
+_UNIT_NUMBER = re.compile(r"[2-9]\.?\d{3}\.?\d{3}\.?\d{3}")
+_UNIT_FIRST_DIGITS = frozenset("23456789")
+ESTABLISHMENT_UNITS, BRANCHES = "establishment units", "branches"
+
+
+def entity_number(raw: str) -> str:
+    """An enterprise number, normalised. SkipRow for an establishment unit or a branch office,
+    RowError for anything else that is no enterprise number."""
+    if raw[:1] in _UNIT_FIRST_DIGITS and _UNIT_NUMBER.fullmatch(raw):
+        raise SkipRow(BRANCHES if raw[0] == "9" else ESTABLISHMENT_UNITS)
     try:
         return numbers.enterprise_number(raw)
     except numbers.ValidationError as error:
         raise RowError(f"{raw!r} is not a valid enterprise number ({error.message})") from None
 
 
-def parse_enterprise(fields: list[str]) -> list | None:
+def parse_enterprise(fields: list[str]) -> list:
     number, status, situation, kind, form, form_cac, start = fields
     number = entity_number(number)
-    if number is None:
-        return None
     if len(status) != 2 or not status.isalpha():
         raise RowError(f"status {status!r} is not a register status")
-    return [number, status, situation, kind, form, form_cac, kbo_date(start, required=False)]
+    start = kbo_date(start, required=False)
+    # Listed by the register, so in it: one it had removed (see services) is back.
+    return [number, status, situation, kind, form, form_cac, start, None]
 
 
-def parse_denomination(fields: list[str]) -> list | None:
+def parse_denomination(fields: list[str]) -> list:
     number, language, kind, value = fields
     number = entity_number(number)
-    if number is None:
-        return None
     if language not in {"0", "1", "2", "3", "4"}:
         raise RowError(f"language {language!r} is not a register language code (0-4)")
     if not value.strip():
@@ -62,11 +80,9 @@ def parse_denomination(fields: list[str]) -> list | None:
     return [number, language, kind, value.strip()]
 
 
-def parse_address(fields: list[str]) -> list | None:
+def parse_address(fields: list[str]) -> list:
     number, kind, *place, striking_off = fields
     number = entity_number(number)
-    if number is None:
-        return None
     if kind not in {"REGO", "BAET", "ABBR", "OBAD"}:
         raise RowError(f"type of address {kind!r} is unknown")
     return [number, kind, *place, kbo_date(striking_off, required=False)]
@@ -81,9 +97,12 @@ def parse_code(fields: list[str]) -> list:
 
 def parse_function(fields: list[str]) -> list:
     number, niss, first_name, last_name, code, label_fr, label_nl, start, end = fields
-    number = entity_number(number)
-    if number is None:
-        raise RowError(f"{fields[0]!r} is an establishment unit, not an enterprise")
+    try:
+        number = entity_number(number)
+    except SkipRow as unit:
+        raise RowError(
+            f"{fields[0]!r} is one of the register's {unit}, not an enterprise"
+        ) from None
     try:
         niss = numbers.niss(niss)
     except numbers.ValidationError as error:
@@ -117,10 +136,11 @@ ENTERPRISE = FileSpec(
         "juridical_form",
         "juridical_form_cac",
         "start_date",
+        "removed_from_register_on",
     ],
     key=["number"],
     parse=parse_enterprise,
-    types={"start_date": "date"},
+    types={"start_date": "date", "removed_from_register_on": "date"},
     limits=column_limits(
         Enterprise,
         [
@@ -182,6 +202,9 @@ ADDRESS = FileSpec(
     types={"date_striking_off": "date"},
     parent=("enterprise_id", _table(Enterprise), "number"),
     replace_by="enterprise_id",
+    # An enterprise's struck-off registered office and its current one share a key: the current
+    # one (struck off later, or not at all) is kept, whatever their order in the file.
+    supersede=("date_striking_off", "struck off"),
     limits=column_limits(
         Address,
         [

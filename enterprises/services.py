@@ -4,20 +4,23 @@ import datetime
 import zoneinfo
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, models, transaction
 
 from csam_portal import audit
 from csam_portal.bulkload import (
     FileReport,
     MalformedFile,
     RowError,
+    SkipRow,
     Staging,
     delete_owners,
     load,
+    quote,
     read_rows,
+    stage_owners,
 )
-from enterprises import registry
-from enterprises.models import RegistryExtract
+from enterprises import registry, signals
+from enterprises.models import Enterprise, RegistryExtract
 
 
 @transaction.atomic
@@ -36,9 +39,11 @@ def registry_import_kbo(
     update has *_delete.csv and *_insert.csv files: for each table the deletions are applied
     before the insertions, as the register publishes them; updates are applied in the order of
     their ExtractNumber, each once (unless `force`). An enterprise a full extract no longer lists
-    is marked stopped (unless not `full`: the demo adds to a register). Bad rows are refused
-    and reported; raises MalformedFile, and nothing changes, if a file cannot be read as the
-    register's or an update comes out of order.
+    is marked stopped (unless not `full`: the demo adds to a register); one an update deletes is
+    deleted, unless the portal holds on to it (see _delete_enterprises). Rows of establishment
+    units and branch offices are skipped; bad rows are refused and reported. Raises
+    MalformedFile, and nothing changes, if a file cannot be read as the register's or an update
+    comes out of order.
     """
     meta = registry.read_meta(directory)
     update_files = sorted(directory.glob("*_insert.csv")) + sorted(directory.glob("*_delete.csv"))
@@ -51,6 +56,7 @@ def registry_import_kbo(
             f"{'update files' if update_files else 'no *_insert.csv or *_delete.csv file'}."
         )
     number = int(meta["ExtractNumber"]) if meta.get("ExtractNumber", "").isdigit() else None
+    snapshot_date = _meta_date(meta, "SnapshotDate")
     if kind == RegistryExtract.Kind.UPDATE and not force:
         _check_update_order(number)
     reports = []
@@ -60,9 +66,11 @@ def registry_import_kbo(
                 _load_full(directory / f"{name}.csv", name, full=full, progress=progress)
             )
         else:
-            reports.append(_load_update(directory, name, progress=progress))
+            reports.append(
+                _load_update(directory, name, on=snapshot_date, actor=actor, progress=progress)
+            )
     extract = RegistryExtract(
-        snapshot_date=_meta_date(meta, "SnapshotDate"),
+        snapshot_date=snapshot_date,
         extract_timestamp=_meta_timestamp(meta.get("ExtractTimestamp", "")),
         kind=kind,
         extract_number=number,
@@ -118,55 +126,136 @@ def _load_full(path: Path, name: str, *, full: bool = True, progress: bool) -> F
     return report
 
 
-def _load_update(directory: Path, name: str, *, progress: bool) -> FileReport:
+def _load_update(
+    directory: Path, name: str, *, on: datetime.date, actor: audit.Actor, progress: bool
+) -> FileReport:
     spec = registry.SPECS[name]
     deletions, insertions = directory / f"{name}_delete.csv", directory / f"{name}_insert.csv"
     report = FileReport(f"{name}_delete.csv + {name}_insert.csv")
     if name == "code" and (directory / "code.csv").is_file():
         return _load_full(directory / "code.csv", name, progress=progress)
-    if deletions.is_file():
-        report.deleted += _delete(deletions, name, insertions)
+    if deletions.is_file() and name == "enterprise":
+        _delete_enterprises(deletions, insertions, report, on=on, actor=actor)
+    elif deletions.is_file() and name != "code":  # codes stay: old records may still use them
+        report.deleted += _delete(deletions, name)
     if insertions.is_file():
         load(insertions, spec, report, full=False, progress=progress)
     return report
 
 
-def _delete(deletions: Path, name: str, insertions: Path) -> int:
-    """Apply `name`_delete.csv. An enterprise deleted and inserted again is only updated, so
-    its names, addresses and functions, which hang on it, are not lost on the way."""
-    if name == "code":
-        return 0  # codes are never removed: old records may still use them
-    column = "number" if name == "enterprise" else "enterprise_id"
-    keep = None
-    kept = None
-    if name == "enterprise" and insertions.is_file():
-        kept = Staging("staging_kept_enterprises", ["owner"])
+def _delete_enterprises(
+    deletions: Path, insertions: Path, report: FileReport, *, on: datetime.date, actor: audit.Actor
+) -> None:
+    """Apply enterprise_delete.csv: the enterprises it lists leave, with their names, addresses
+    and functions (the database deletes those along).
+
+    Except two kinds. One enterprise_insert.csv lists too is only updated, so what hangs on it
+    is not lost on the way. One the portal holds on to (a registration, a GAP's term, a request
+    refers to it) cannot leave: it stays, no longer in the register since `on`
+    (enterprise_remove_from_register), counted as "no longer listed".
+    """
+    table = quote(Enterprise._meta.db_table)
+    owners = stage_owners(
+        deletions, registry.DELETE_HEADERS["enterprise"], _owner, name="staging_deleted_enterprises"
+    )
+    listed = Staging("staging_listed_enterprises", ["owner"])
+    if insertions.is_file():
         for line, fields in read_rows(insertions, registry.ENTERPRISE.header):
-            try:
-                number = _owner(fields[0])
-            except RowError:
-                continue  # refused, with its line, when the insertions themselves are loaded
+            number = _owner(fields[0])  # a bad one is refused when the insertions are loaded
             if number:
-                kept.add(line, [number])
-        kept.flush()
-        kept.index(["owner"])
-        keep = f"SELECT owner FROM {kept.name}"
-    try:
-        return delete_owners(
-            deletions,
-            registry.DELETE_HEADERS[name],
-            _owner,
-            table=registry.SPECS[name].table,
-            column=column,
-            keep=keep,
+                listed.add(line, [number])
+    listed.flush()
+    listed.index(["owner"])
+    held = _held_elsewhere()
+    leaving = (
+        f"SELECT number FROM {table} WHERE number IN (SELECT owner FROM {quote(owners.name)}) "
+        f"AND number NOT IN (SELECT owner FROM {quote(listed.name)}) "
+        f"AND removed_from_register_on IS NULL"
+    )
+    numbers = []
+    if held:
+        with connection.cursor() as cursor:
+            cursor.execute(f"{leaving} AND number IN ({' UNION '.join(held)}) ORDER BY number")
+            numbers = [number for (number,) in cursor.fetchall()]
+    removed = Enterprise.objects.select_for_update().filter(number__in=numbers).order_by("number")
+    for enterprise in removed:
+        enterprise_remove_from_register(enterprise=enterprise, on=on, actor=actor)
+    report.retired += len(numbers)
+    report.deleted += delete_owners(
+        owners,
+        table=Enterprise._meta.db_table,
+        column="number",
+        keep=[f"SELECT owner FROM {quote(listed.name)}", *held],
+    )
+    owners.drop()
+    listed.drop()
+
+
+def _held_elsewhere() -> list[str]:
+    """A query of the enterprise numbers for each foreign key to Enterprise that the database
+    does not resolve on delete (PROTECT: access_managers' registrations, terms and requests).
+    enterprises cannot name those apps (they import it): it asks Django's model registry."""
+    resolved_by_the_database = {models.DB_CASCADE, models.DB_SET_NULL, models.DB_SET_DEFAULT}
+    queries = []
+    for relation in Enterprise._meta.get_fields(include_hidden=True):
+        if not (relation.one_to_many or relation.one_to_one) or relation.concrete:
+            continue  # not a foreign key pointing to Enterprise
+        if relation.on_delete in resolved_by_the_database:
+            continue  # its names, addresses and functions
+        column = quote(relation.field.column)
+        queries.append(
+            f"SELECT {column} FROM {quote(relation.related_model._meta.db_table)} "
+            f"WHERE {column} IS NOT NULL"
         )
-    finally:
-        if kept:
-            kept.drop()
+    return queries
+
+
+def _delete(deletions: Path, name: str) -> int:
+    """Apply denomination_delete.csv or address_delete.csv: the rows of the enterprises it lists
+    are deleted (its insert file brings back those that remain), except the rows of an
+    enterprise no longer in the register, which stay as the register last had them."""
+    owners = stage_owners(
+        deletions, registry.DELETE_HEADERS[name], _owner, name=f"staging_deleted_{name}"
+    )
+    removed = (
+        f"SELECT number FROM {quote(Enterprise._meta.db_table)} "
+        "WHERE removed_from_register_on IS NOT NULL"
+    )
+    deleted = delete_owners(
+        owners, table=registry.SPECS[name].table, column="enterprise_id", keep=[removed]
+    )
+    owners.drop()
+    return deleted
 
 
 def _owner(raw: str) -> str | None:
-    return registry.entity_number(raw)
+    """The enterprise number of a row of an update file; None for a unit's or a bad one."""
+    try:
+        return registry.entity_number(raw)
+    except (RowError, SkipRow):
+        return None
+
+
+def enterprise_remove_from_register(
+    *, enterprise: Enterprise, on: datetime.date, actor: audit.Actor
+) -> None:
+    """Mark `enterprise` as no longer in the register since `on`, and tell the apps that hold on
+    to it (signals.enterprise_removed_from_register: access_managers e-mails the GAP).
+
+    It keeps its names, addresses and functions, and all that refers to it; it is no longer
+    active, and its functions make nobody its legal representative (access_managers.selectors).
+    Only the import calls this, in its transaction, the enterprise row locked.
+    """
+    before = audit.snapshot(enterprise)
+    enterprise.removed_from_register_on = on
+    # The register's values were checked when imported; only this date, the import's, changes.
+    enterprise.save(update_fields=["removed_from_register_on"])
+    audit.record(
+        actor, "enterprise_remove_from_register", enterprise, before=before, after=enterprise
+    )
+    signals.enterprise_removed_from_register.send(
+        sender=Enterprise, enterprise=enterprise, actor=actor
+    )
 
 
 def _meta_date(meta: dict[str, str], name: str) -> datetime.date:

@@ -1,5 +1,6 @@
 """The access managers' home, the enterprise page and the co-GAP screens."""
 
+import datetime
 from html import unescape
 
 import pytest
@@ -57,6 +58,20 @@ def test_the_enterprise_page_shows_gap_co_gaps_and_history(client, world):
     assert "Historique des Gestionnaires d'Accès Principaux" in html
     assert "procédure standard" in html
     assert "Ajouter un Co-Gestionnaire d'Accès Principal" in html
+
+
+def test_the_pages_of_an_enterprise_no_longer_in_the_register_say_so(client, world):
+    world.enterprise.removed_from_register_on = datetime.date(2026, 12, 1)
+    world.enterprise.save()
+    AccessManagerFactory(enterprise=world.other, person=world.person("gap"), role="COGAP")
+    world.log_in(client, "gap")
+
+    page = text(client.get(reverse("access_managers:enterprise", args=[world.enterprise.number])))
+    home = text(client.get(reverse("access_managers:enterprise_list")))
+
+    assert "Depuis le 01/12/2026, cette entreprise ne figure plus parmi les entreprises" in page
+    assert "Autre Entreprise" in home
+    assert home.count("Ne figure plus dans la BCE") == 1  # not for the other enterprise
 
 
 def test_a_co_gap_sees_the_page_without_the_co_gap_buttons(client, world):

@@ -146,7 +146,8 @@ def _copy_into_portal_table(path: Path) -> float:
     with psycopg.connect(DATABASE_URL) as connection:
         started = time.monotonic()
         sql = (
-            "COPY enterprises_enterprise FROM STDIN"
+            "COPY enterprises_enterprise (number, status, juridical_situation, type_of_enterprise,"
+            " juridical_form, juridical_form_cac, start_date) FROM STDIN"
             " (FORMAT csv, FORCE_NOT_NULL (juridical_form_cac))"
         )
         with connection.cursor() as cursor, cursor.copy(sql) as copy:

@@ -135,16 +135,130 @@ def test_names_and_addresses_of_unknown_enterprises_are_refused(kbo):
     assert "denomination.csv: 11 rows read, 10 created, 0 updated, 1 refused" in out
 
 
-def test_establishment_units_are_ignored_not_refused(kbo):
-    _append(
-        kbo / "address.csv",
-        '"2.100.000.122","BAET","","","1000","Brussel","Bruxelles","Straat","Rue","1","","",""\n',
-    )
+ADDRESS_HEADER = '"EntityNumber","TypeOfAddress","CountryNL","CountryFR","Zipcode","MunicipalityNL","MunicipalityFR","StreetNL","StreetFR","HouseNumber","Box","ExtraAddressInfo","DateStrikingOff"\n'
+# Rows of the register's own units, as the public extract has them: an establishment unit (2.…)
+# and the branch office of a foreign entity (9.…, type of name 004, type of address ABBR).
+UNIT_DENOMINATIONS = (
+    '"2.100.000.122","1","003","Boulangerie Dubois - Jambes"\n'
+    '"9.000.006.626","2","004","Nordic Timber Belgian Branch"\n'
+)
+UNIT_ADDRESSES = (
+    '"2.100.000.122","BAET","","","5100","Jambes","Jambes","Rue de Dave","Rue de Dave","7","","",""\n'
+    '"9.000.006.626","ABBR","","","2030","Antwerpen","Anvers","Noorderlaan","Noorderlaan","133","","",""\n'
+)
+
+
+def test_establishment_units_and_branches_are_skipped_and_counted_apart_not_refused(kbo):
+    _append(kbo / "denomination.csv", UNIT_DENOMINATIONS)
+    _append(kbo / "address.csv", UNIT_ADDRESSES)
 
     out, err = _import("import_kbo", kbo)
 
-    assert "address.csv: 11 rows read, 10 created, 0 updated, 1 ignored, 0 refused" in out
     assert err == ""
+    assert (
+        "denomination.csv: 12 rows read, 10 created, 0 updated, "
+        "1 skipped (establishment units), 1 skipped (branches), 0 refused" in out
+    )
+    assert (
+        "address.csv: 12 rows read, 10 created, 0 updated, "
+        "1 skipped (establishment units), 1 skipped (branches), 0 refused" in out
+    )
+    assert Denomination.objects.count() == Address.objects.count() == 10
+
+
+def test_an_update_skips_the_rows_of_establishment_units_and_branches(kbo, tmp_path):
+    _import("import_kbo", kbo)
+    update = _update_folder(tmp_path, kbo)
+    (update / "denomination_delete.csv").write_text(
+        '"EntityNumber"\n"2.100.000.122"\n"9.000.006.626"\n"0410.472.920"\n'
+    )
+    (update / "denomination_insert.csv").write_text(
+        '"EntityNumber","Language","TypeOfDenomination","Denomination"\n'
+        + UNIT_DENOMINATIONS
+        + '"0410.472.920","1","001","Dubois SRL"\n'
+    )
+
+    out, err = _import("import_kbo", update)
+
+    assert err == ""
+    assert (
+        "denomination_delete.csv + denomination_insert.csv: 3 rows read, 1 created, 0 updated, "
+        "1 deleted, 1 skipped (establishment units), 1 skipped (branches), 0 refused" in out
+    )
+    assert Enterprise.objects.get(number="0410472920").name == "Dubois SRL"
+
+
+def test_a_number_that_is_neither_an_enterprise_nor_a_unit_is_still_refused(kbo):
+    _append(kbo / "denomination.csv", '"9.000.006","2","004","Truncated"\n')
+
+    out, err = _import("import_kbo", kbo)
+
+    assert "denomination.csv, line 12: '9.000.006' is not a valid enterprise number" in err
+    assert "denomination.csv: 11 rows read, 10 created, 0 updated, 1 refused" in out
+
+
+DUBOIS_STRUCK_OFF = '"0410.472.920","REGO","","","5000","Namen","Namur","Oude Straat","Vieille Rue","1","","","15-03-2023"\n'
+DUBOIS_CURRENT = '"0410.472.920","REGO","","","5100","Jambes","Jambes","Rue de Dave","Rue de Dave","7","A","",""\n'
+
+
+def _without_dubois(path: Path) -> str:
+    return "".join(row for row in path.read_text().splitlines(True) if "0410.472.920" not in row)
+
+
+@pytest.mark.parametrize(
+    "rows", [[DUBOIS_STRUCK_OFF, DUBOIS_CURRENT], [DUBOIS_CURRENT, DUBOIS_STRUCK_OFF]]
+)
+def test_the_current_registered_office_wins_over_a_struck_off_one_in_either_order(kbo, rows):
+    (kbo / "address.csv").write_text(_without_dubois(kbo / "address.csv") + "".join(rows))
+
+    out, err = _import("import_kbo", kbo)
+
+    assert err == ""
+    assert (
+        "address.csv: 11 rows read, 10 created, 0 updated, 1 skipped (struck off), 0 refused" in out
+    )
+    address = Enterprise.objects.get(number="0410472920").registered_address
+    assert address.lines("fr") == ["Rue de Dave 7 bte A", "5100 Jambes"]
+    assert address.date_striking_off is None
+
+
+@pytest.mark.parametrize(
+    "rows", [[DUBOIS_STRUCK_OFF, DUBOIS_CURRENT], [DUBOIS_CURRENT, DUBOIS_STRUCK_OFF]]
+)
+def test_an_update_keeps_the_current_registered_office_in_either_order(kbo, tmp_path, rows):
+    _import("import_kbo", kbo)
+    update = _update_folder(tmp_path, kbo)
+    (update / "address_delete.csv").write_text('"EntityNumber"\n"0410.472.920"\n')
+    (update / "address_insert.csv").write_text(ADDRESS_HEADER + "".join(rows))
+
+    out, err = _import("import_kbo", update)
+
+    assert err == ""
+    address = Enterprise.objects.get(number="0410472920").registered_address
+    assert address.lines("fr") == ["Rue de Dave 7 bte A", "5100 Jambes"]
+
+
+def test_an_address_struck_off_later_wins_over_one_struck_off_earlier(kbo):
+    moving = DUBOIS_CURRENT.replace(',""\n', ',"31-12-2099"\n')  # still current today
+    (kbo / "address.csv").write_text(
+        _without_dubois(kbo / "address.csv") + moving + DUBOIS_STRUCK_OFF
+    )
+
+    _import("import_kbo", kbo)
+
+    address = Enterprise.objects.get(number="0410472920").registered_address
+    assert address.date_striking_off == datetime.date(2099, 12, 31)
+    assert address.lines("fr") == ["Rue de Dave 7 bte A", "5100 Jambes"]
+
+
+def test_a_registered_office_struck_off_alone_is_not_shown_as_the_address(kbo):
+    (kbo / "address.csv").write_text(_without_dubois(kbo / "address.csv") + DUBOIS_STRUCK_OFF)
+
+    _import("import_kbo", kbo)
+
+    dubois = Enterprise.objects.get(number="0410472920")
+    assert dubois.addresses.get().date_striking_off == datetime.date(2023, 3, 15)
+    assert dubois.registered_address is None
 
 
 def test_a_key_twice_in_a_file_keeps_the_last_line(kbo):
