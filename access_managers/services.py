@@ -23,6 +23,7 @@ from access_managers.models import (
     Registration,
 )
 from csam_portal import audit, outbox
+from csam_portal.converters import TICKET_ALPHABET
 from enterprises.models import Enterprise
 from users.models import Person
 
@@ -287,12 +288,9 @@ def co_gap_remove(*, enterprise: Enterprise, term_id: int, actor: audit.Actor) -
     return term
 
 
-# Tickets: the year's two digits, then 11 characters without the look-alikes (0/O, 1/I/L).
-TICKET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-
-
 def ticket_new() -> str:
-    """A ticket such as 26A006MZPQRCZ, from the system's cryptographic random source."""
+    """A ticket such as 26A6HMZPQRCZ7 (the shape of the URLs' `<ticket:…>`), from the system's
+    cryptographic random source."""
     year = timezone.localdate().strftime("%y")
     return year + "".join(secrets.choice(TICKET_ALPHABET) for _ in range(11))
 

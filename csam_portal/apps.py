@@ -8,7 +8,8 @@ class CsamPortalConfig(AppConfig):
     verbose_name = _("Portail CSAM")
 
     def ready(self) -> None:
-        from csam_portal import backoffice
+        from csam_portal import backoffice, converters
 
+        converters.register()  # before any URLconf is read: they name these shapes
         # After every migrate, whatever app migrated: the group follows the models it names.
         post_migrate.connect(backoffice.sync_group, dispatch_uid="csam_portal.backoffice")
