@@ -10,6 +10,7 @@ admin.site.site_header = _("CSAM – Back office")
 admin.site.site_title = _("CSAM – Back office")
 admin.site.index_title = _("Administration")
 
+handler400 = "csam_portal.views.bad_request"
 handler500 = "csam_portal.views.server_error"
 
 

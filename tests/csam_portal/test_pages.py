@@ -167,3 +167,18 @@ def test_server_error_is_the_portals_500_page(client, settings):
     html = response.content.decode()
     assert "Erreur du portail" in html
     assert "centre de contact de la sécurité sociale" in html
+
+
+@pytest.mark.urls("tests.csam_portal.broken_urls")
+def test_a_refused_request_is_the_portals_400_page_with_the_account_in_its_header(
+    client, settings, person_user
+):
+    settings.DEBUG = False
+    client.force_login(person_user)
+
+    response = client.get("/refused/")
+
+    assert response.status_code == 400
+    html = unescape(response.content.decode())
+    assert "Demande incorrecte" in html
+    assert f"Bienvenue, {person_user.display_name}" in html
