@@ -2,9 +2,11 @@ from datetime import MAXYEAR, MINYEAR
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -87,6 +89,16 @@ def check_every_admin(site: admin.AdminSite) -> None:
             checked = type(admin_class.__name__, (CheckedInputAdminMixin, admin_class), {})
             site.unregister(model)
             site.register(model, checked)
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """Django's, refusing a username longer than any account's before it authenticates: Django
+    only tells the browser the limit, and the failed login's record (axes) cannot hold more."""
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
 
 
 class ReadOnlyAdmin(CheckedInputAdminMixin, admin.ModelAdmin):

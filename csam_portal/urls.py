@@ -4,11 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from csam_portal import views
+from csam_portal.admin import AdminLoginForm
 from users import views as user_views
 
 admin.site.site_header = _("CSAM – Back office")
 admin.site.site_title = _("CSAM – Back office")
 admin.site.index_title = _("Administration")
+admin.site.login_form = AdminLoginForm
 
 handler400 = "csam_portal.views.bad_request"
 handler500 = "csam_portal.views.server_error"

@@ -69,3 +69,13 @@ def test_the_admins_of_django_and_the_libraries_refuse_bad_filters_the_same_way(
 
     assert isinstance(admin.site.get_model_admin(AccessAttempt), CheckedInputAdminMixin)
     assert (response.status_code, response.url) == (302, f"{url}?e=1")
+
+
+def test_the_admin_login_refuses_a_username_longer_than_any_account_before_authenticating(client):
+    response = client.post(
+        reverse("admin:login"), {"username": "a" * 10_000, "password": "Demo-Passw0rd!"}
+    )
+
+    assert response.status_code == 200
+    assert "150" in response.content.decode()  # «… au plus 150 caractères …»
+    assert AccessAttempt.objects.count() == 0
