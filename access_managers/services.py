@@ -21,6 +21,7 @@ from access_managers.models import (
     Registration,
 )
 from csam_portal import audit, outbox, throttle
+from csam_portal.converters import TICKET_ALPHABET
 from enterprises.models import Enterprise
 from users.models import Person
 
@@ -305,12 +306,9 @@ def gap_tell_enterprise_removed(*, enterprise: Enterprise) -> None:
     )
 
 
-# Tickets: the year's two digits, then 11 characters without the look-alikes (0/O, 1/I/L).
-TICKET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-
-
 def ticket_new() -> str:
-    """A ticket such as 26A006MZPQRCZ, from the system's cryptographic random source."""
+    """A ticket such as 26A6HMZPQRCZ7 (the shape of the URLs' `<ticket:…>`), from the system's
+    cryptographic random source."""
     year = timezone.localdate().strftime("%y")
     return year + "".join(secrets.choice(TICKET_ALPHABET) for _ in range(11))
 

@@ -1,4 +1,4 @@
-from django.urls import path, re_path
+from django.urls import path
 
 from access_managers import views
 
@@ -11,17 +11,21 @@ urlpatterns = [
     path("gap/exceptional/", views.gap_exceptional, name="gap_exceptional"),
     path("gap/exceptional/submitted/", views.exceptional_done, name="exceptional_done"),
     path("gap/exceptional/status/", views.exceptional_status, name="exceptional_status"),
-    re_path(  # a ticket is 13 letters and digits; anything else is not found
-        r"^gap/exceptional/(?P<ticket>[0-9A-Z]{13})/document\.pdf$",
+    path(
+        "gap/exceptional/<ticket:ticket>/document.pdf",
         views.exceptional_document,
         name="exceptional_document",
     ),
     path("gap/exceptional/<slug:step>/", views.gap_exceptional, name="gap_exceptional_step"),
     path("access-managers/", views.enterprise_list, name="enterprise_list"),
-    path("access-managers/<str:number>/", views.enterprise_detail, name="enterprise"),
-    path("access-managers/<str:number>/co-gaps/add/", views.co_gap_add, name="co_gap_add"),
+    path("access-managers/<enterprise_number:number>/", views.enterprise_detail, name="enterprise"),
     path(
-        "access-managers/<str:number>/co-gaps/<int:term_id>/remove/",
+        "access-managers/<enterprise_number:number>/co-gaps/add/",
+        views.co_gap_add,
+        name="co_gap_add",
+    ),
+    path(
+        "access-managers/<enterprise_number:number>/co-gaps/<int:term_id>/remove/",
         views.co_gap_remove,
         name="co_gap_remove",
     ),

@@ -10,9 +10,14 @@ class CsamPortalConfig(AppConfig):
     verbose_name = _("Portail CSAM")
 
     def ready(self) -> None:
-        from csam_portal import backoffice, middleware
-        from csam_portal import checks as portal_checks
+        from django.contrib import admin
 
+        from csam_portal import backoffice, converters, middleware
+        from csam_portal import checks as portal_checks
+        from csam_portal.admin import check_every_admin
+
+        converters.register()  # before any URLconf is read: they name these shapes
+        check_every_admin(admin.site)  # all registered: the admin app, first, discovered them
         # After every migrate, whatever app migrated: the group follows the models it names.
         post_migrate.connect(backoffice.sync_group, dispatch_uid="csam_portal.backoffice")
         user_logged_in.connect(middleware.session_start, dispatch_uid="csam_portal.session_start")

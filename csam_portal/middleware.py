@@ -1,15 +1,83 @@
+import logging
 import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.log import log_response
 from django.utils.translation import gettext as _
+
+from csam_portal.audit import client_ip
+
+logger = logging.getLogger(__name__)
+
+
+def _early_page(request: HttpRequest, template: str, status: int, context=None) -> HttpResponse:
+    """A refusal drawn before LanguageMiddleware has run (it may read the account): in the
+    language the visitor chose, or French."""
+    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    with translation.override(language):
+        response = render(request, template, context, status=status)
+    response.headers["Content-Language"] = language
+    return response
+
+
+class NulByteMiddleware:
+    """A request whose path, query string, form or cookies hold a NUL byte is answered 400, and
+    logged once, before anything reads the session or the database and before any view runs.
+
+    No form, URL or cookie of the portal holds a NUL, and PostgreSQL refuses one in a text: let
+    through, it would be a 500 wherever it reached a query (a session cookie is one). It sits
+    before SessionMiddleware, so such a request neither loads nor saves a session.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _holds_nul(request):
+            return self.refuse(request)
+        return self.get_response(request)
+
+    def refuse(self, request: HttpRequest) -> HttpResponse:
+        response = _early_page(request, "400.html", 400)
+        log_response(  # and marked as logged, so django.request does not log it a second time
+            "NUL byte in the request refused: %s %s from %s",
+            request.method,
+            request.path.replace("\x00", ""),
+            client_ip(request) or "unknown address",
+            response=response,
+            request=request,
+            logger=logger,
+        )
+        return response
+
+
+def _holds_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path:  # Django decodes %00 in the path into a NUL
+        return True
+    if _querydict_holds_nul(request.GET):
+        return True
+    if any("\x00" in name + value for name, value in request.COOKIES.items()):
+        return True
+    # The form, urlencoded (%00 decoded) or multipart. Not its files: their content may hold
+    # NULs, and Django drops non-printable characters from their names.
+    return request.method == "POST" and _querydict_holds_nul(request.POST)
+
+
+def _querydict_holds_nul(data: QueryDict) -> bool:
+    return any(
+        "\x00" in key or any("\x00" in value for value in values) for key, values in data.lists()
+    )
 
 
 class LanguageMiddleware:
@@ -38,7 +106,8 @@ class LanguageMiddleware:
 
 
 class RequestBodyLimitMiddleware:
-    """413 for a request whose body is over MAX_REQUEST_BODY_MB, before anything parses it.
+    """413 for a request whose body is over MAX_REQUEST_BODY_MB, before anything parses it
+    (NulByteMiddleware reads the form: this one comes first).
 
     DATA_UPLOAD_MAX_MEMORY_SIZE leaves uploaded files out. Django reads no more of a body than its
     Content-Length says, so one sent without (chunked) arrives empty and is never read at all.
@@ -63,7 +132,7 @@ class RequestBodyLimitMiddleware:
         if length <= self.DRAINED_UP_TO * limit:
             self._drain(request.META["wsgi.input"], length)
         context = {"max_mb": settings.EXCEPTIONAL_SCAN_MAX_MB}
-        return render(request, "413.html", context, status=413)
+        return _early_page(request, "413.html", 413, context)
 
     def _drain(self, stream, length: int) -> None:
         while length > 0:

@@ -12,6 +12,7 @@ admin.site.site_title = _("CSAM – Back office")
 admin.site.index_title = _("Administration")
 admin.site.login_form = StaffLoginForm
 
+handler400 = "csam_portal.views.bad_request"
 handler500 = "csam_portal.views.server_error"
 
 

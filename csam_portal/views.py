@@ -139,6 +139,15 @@ def health(request: HttpRequest) -> JsonResponse:
     )
 
 
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 400 page drawn with the request, as every other page (Django's draws it without: no
+    account in the header, no working language switch); Django's if even that cannot be drawn."""
+    try:
+        return render(request, "400.html", status=400)
+    except Exception:  # the request itself may be what is wrong (e.g. its host)
+        return defaults.bad_request(request, exception)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """The 500 page in the portal's look; Django's plain one if even that cannot be drawn."""
     try:

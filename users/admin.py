@@ -1,11 +1,10 @@
 from django.contrib import admin, messages
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from csam_portal.admin import ReadOnlyAdmin
+from csam_portal.admin import AdminLoginForm, ReadOnlyAdmin
 from csam_portal.audit import Actor
 from users import services
 from users.models import AccountLock, Person, User
@@ -39,7 +38,7 @@ class UserAdmin(ReadOnlyAdmin):
     exclude = ["password"]
 
 
-class StaffLoginForm(AdminAuthenticationForm):
+class StaffLoginForm(AdminLoginForm):
     """The back office's login (/admin/): a lock (users.lockout) is said plainly."""
 
     def get_invalid_login_error(self):

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from users import views
 
@@ -19,5 +19,9 @@ urlpatterns = [
     path("digital-keys/email/", views.email_key, name="email_key"),
     path("digital-keys/email/verify/", views.email_key_verify, name="email_key_verify"),
     path("digital-keys/mobile-app/", views.totp_key, name="totp_key"),
-    path("digital-keys/<slug:key>/deactivate/", views.key_deactivate, name="key_deactivate"),
+    re_path(  # the two security-code keys (users.services.key_deactivate); nothing else
+        r"^digital-keys/(?P<key>email_code|totp)/deactivate/$",
+        views.key_deactivate,
+        name="key_deactivate",
+    ),
 ]

@@ -492,15 +492,9 @@ def test_naming_other_persons_counts_as_look_ups(client, atlas, settings):
 def test_a_ticket_with_odd_characters_is_not_found():
     client = Client()
 
-    for ticket in ["%00", "a%00b", "26ABCDEFGHJK%00", "../etc"]:
+    # ../, a look-alike letter (O) outside the alphabet, lower case, unicode digits
+    for ticket in ["..%2Fetc", "26ABCDEFGHJKO", "26abcdefghjkm", "%D9%A26ABCDEFGHJKM"]:
         assert client.get(f"/gap/exceptional/{ticket}/document.pdf").status_code == 404
-    assert (
-        client.post(
-            reverse("access_managers:exceptional_status"),
-            {"ticket": "26AB\x00", "number": "0200000043"},
-        ).status_code
-        == 200
-    )
 
 
 def test_admin_finds_a_request_by_the_number_as_people_write_it(client, atlas):

@@ -206,3 +206,18 @@ def test_a_deployment_redirects_plain_http_except_the_health_check(settings, rf)
     assert page.status_code == 301
     assert page.url == "https://testserver/about/"
     assert health is None  # a load balancer's plain-HTTP probe gets its answer
+
+
+@pytest.mark.urls("tests.csam_portal.broken_urls")
+def test_a_refused_request_is_the_portals_400_page_with_the_account_in_its_header(
+    client, settings, person_user
+):
+    settings.DEBUG = False
+    client.force_login(person_user)
+
+    response = client.get("/refused/")
+
+    assert response.status_code == 400
+    html = unescape(response.content.decode())
+    assert "Demande incorrecte" in html
+    assert f"Bienvenue, {person_user.display_name}" in html
