@@ -14,9 +14,10 @@ import re
 from stdnum.be import ssn, vat
 from stdnum.exceptions import ValidationError
 
-_DOTTED_ENTERPRISE = re.compile(r"[01]\d{3}\.\d{3}\.\d{3}")
-_PLAIN_ENTERPRISE = re.compile(r"[01]\d{9}")
-_PLAIN_NISS = re.compile(r"\d{11}")
+# [0-9], not \d: Python's \d takes the digits of every script, which are no number here.
+_DOTTED_ENTERPRISE = re.compile(r"[01][0-9]{3}\.[0-9]{3}\.[0-9]{3}")
+_PLAIN_ENTERPRISE = re.compile(r"[01][0-9]{9}")
+_PLAIN_NISS = re.compile(r"[0-9]{11}")
 
 
 def enterprise_number(raw: str) -> str:

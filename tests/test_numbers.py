@@ -87,3 +87,11 @@ def test_enterprise_number_fast_path_agrees_with_stdnum(raw):
 )
 def test_other_shapes_are_normalised_by_stdnum(raw, number):
     assert numbers.niss(raw) == number
+
+
+@pytest.mark.parametrize("raw", ["٠٤١٠٤٧٢٩٢٠", "٠٤١٠.٤٧٢.٩٢٠", "٨٠٠٣١٥١٠٢٨٢", "८००३१५१०२८२"])
+def test_digits_of_other_scripts_are_no_number(raw):
+    with pytest.raises(numbers.ValidationError):
+        numbers.enterprise_number(raw)
+    with pytest.raises(numbers.ValidationError):
+        numbers.niss(raw)
