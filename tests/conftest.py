@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from csam_portal import outbox
 from csam_portal.audit import Actor
@@ -11,6 +12,16 @@ def _broker_circuit_closed():
     outbox._broker_down_until = 0.0
     yield
     outbox._broker_down_until = 0.0
+
+
+@pytest.fixture(autouse=True)
+def _language_of_a_new_thread():
+    """Each test starts in French, as a new request does: a request's language (activated by
+    csam_portal.middleware.LanguageMiddleware, as Django's own LocaleMiddleware does) stays
+    active in its thread until the next request, and a test is not the next request."""
+    translation.activate("fr")
+    yield
+    translation.activate("fr")
 
 
 @pytest.fixture(autouse=True)
