@@ -97,9 +97,10 @@ assets: node_modules/.package-lock.json
 	{ sed '/sourceMappingURL/d' node_modules/bootstrap/dist/js/bootstrap.bundle.min.js; echo; \
 	  cat csam_portal/assets/portal.js; } > csam_portal/static/portal/portal.js
 
-messages: $(VENV)/.installed
+messages: $(VENV)/.installed-test
 	$(MANAGE) makemessages --locale fr --locale nl --locale de --locale en --no-obsolete \
 	  --add-location file --ignore=.venv --ignore=node_modules --ignore=var --ignore=tests --ignore="*.egg-info"
+	$(MANAGE) typeset_catalogues
 
 lint: $(VENV)/.installed-test
 	$(PY) -m ruff check .

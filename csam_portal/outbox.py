@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 import time
 from datetime import timedelta
 from functools import partial
@@ -69,7 +70,7 @@ def enqueue(
     base = f"{app_label}/emails/{name}"
     context = {"portal_url": settings.PORTAL_URL, **context}
     with translation.override(language):
-        subject = " ".join(render_to_string(f"{base}.subject.txt", context).split())
+        subject = _one_line(render_to_string(f"{base}.subject.txt", context))
         body_text = render_to_string(f"{base}.txt", context)
         body_html = render_to_string(f"{base}.html", context)
     email = OutboundEmail(
@@ -86,6 +87,12 @@ def enqueue(
     # robust: the change is committed whatever happens next; a failure here must not become a 500.
     transaction.on_commit(partial(dispatch, email.pk), robust=True)
     return email
+
+
+def _one_line(text: str) -> str:
+    """A subject on one line: runs of spaces and line breaks become one space; the no-break
+    spaces of French typography (csam_portal.typography) stay."""
+    return re.sub(r"[ \t\r\n]+", " ", text).strip()
 
 
 def dispatch(email_id: int) -> None:

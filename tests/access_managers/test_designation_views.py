@@ -96,7 +96,7 @@ def test_legal_representative_designates_themself_in_four_screens(client, lr):
     assert "Rue Royale 1" in html
     assert user.person.full_name in html
     assert "Autre personne" in html
-    assert "Attention : les données de contact du Gestionnaire d'Accès Principal" in html
+    assert "Attention\u202f: les données de contact du Gestionnaire d'Accès Principal" in html
 
     response = submit_manager(
         client, gap="self", requester_email="direction@test.be", requester_phone="02 512 34 56"
@@ -475,7 +475,7 @@ def test_an_unregistered_enterprise_after_a_registered_one_needs_no_notice(clien
             "current_gap",
             "Cette personne est déjà Gestionnaire d'Accès Principal de cette entreprise.",
         ),
-        ("self", "C'est votre propre numéro : choisissez votre nom ci-dessus."),
+        ("self", "C'est votre propre numéro\u202f: choisissez votre nom ci-dessus."),
     ],
 )
 def test_screen_two_refuses_the_current_gap_or_oneself_as_other_person(client, lr, who, message):
@@ -561,7 +561,7 @@ def test_the_replaced_gap_is_told_in_their_language_and_the_requester_gets_a_cop
     assert copy.recipient == "me@test.be"
     assert (
         copy.subject
-        == f"Copie : {other.full_name} est Gestionnaire d'Accès Principal de Boulangerie Test"
+        == f"Copie\u202f: {other.full_name} est Gestionnaire d'Accès Principal de Boulangerie Test"
     )
     assert other.full_name in copy.body_text
     assert "Boulangerie Test" in copy.body_text

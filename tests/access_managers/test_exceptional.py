@@ -139,7 +139,7 @@ def test_the_postal_return_is_configuration(client, atlas, settings):
     page = text(client.get(request_for(client, *atlas).url))
 
     assert "Avenue Fonsny 20" in page
-    assert "Attention: Vous devez envoyer votre demande par la poste" in page
+    assert "Attention\u202f: Vous devez envoyer votre demande par la poste" in page
     assert "accesspers@smals.be" not in page
 
 
@@ -618,7 +618,7 @@ def test_a_scan_over_its_limit_is_refused_with_the_reason(client, atlas, setting
     response = _action(client, "receive", [exceptional], apply="1", scan=_scan_of(size))
 
     assert response.status_code == 200
-    assert "Le scan dépasse 10 Mo : réduisez-le (par exemple en noir et blanc)." in text(response)
+    assert "Le scan dépasse 10 Mo\u202f: réduisez-le (par exemple en noir et blanc)." in text(response)
     assert _nothing_received(exceptional, tmp_path)
 
 

@@ -55,7 +55,7 @@ def test_access_management_page_shows_the_three_steps_and_both_procedures(client
     for label in [
         "DÉSIGNER UN GESTIONNAIRE D'ACCÈS PRINCIPAL",
         "PROCÉDURE STANDARD",
-        "Attention: cette procédure doit impérativement se faire par un représentant légal de "
+        "Attention\u202f: cette procédure doit impérativement se faire par un représentant légal de "
         "l'entreprise.",
         "PROCÉDURE EXCEPTIONNELLE",
         "Vous n'avez pas d'eID ou de carte électronique pour étrangers ?",

@@ -15,7 +15,7 @@ from tests.factories import PASSWORD, SimulatedCardFactory, StaffUserFactory, Us
 pytestmark = pytest.mark.django_db
 
 START = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=datetime.UTC)
-EXPIRED = "Votre session a expiré : identifiez-vous à nouveau."
+EXPIRED = "Votre session a expiré\u202f: identifiez-vous à nouveau."
 
 
 @pytest.fixture
@@ -165,7 +165,7 @@ def test_a_post_after_expiry_from_another_site_comes_back_nowhere(client, clock,
 @pytest.mark.parametrize(
     ("language", "message"),
     [
-        ("fr", "Votre session a expiré : identifiez-vous à nouveau."),
+        ("fr", "Votre session a expiré\u202f: identifiez-vous à nouveau."),
         ("nl", "Uw sessie is verlopen: meld u opnieuw aan."),
         ("de", "Ihre Sitzung ist abgelaufen: Bitte melden Sie sich erneut an."),
         ("en", "Your session has expired: please log in again."),

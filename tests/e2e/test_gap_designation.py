@@ -109,7 +109,7 @@ def test_jan_designates_sofie(page, a11y, demo):
     other.get_by_label("Téléphone *").fill("03 231 45 67")
     contact = page.get_by_role("region", name="Vos données de contact")
     expect(
-        contact.get_by_text("Remarque : vos données de contact seront utilisées")
+        contact.get_by_text("Remarque\u202f: vos données de contact seront utilisées")
     ).to_be_visible()
     contact.get_by_label("E-mail *").fill("jan.peeters@peeters-logistics.be")
     contact.get_by_label("Téléphone *").fill("0470 12 34 56")

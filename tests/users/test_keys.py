@@ -304,7 +304,7 @@ def test_an_email_code_expires_after_10_minutes(client, marie):
 
     response = client.post(reverse("users:login_email_code_code"), {"code": _last_code()})
 
-    assert "Ce code n'est pas valable : il est erroné, expiré ou déjà utilisé." in _page(response)
+    assert "Ce code n'est pas valable\u202f: il est erroné, expiré ou déjà utilisé." in _page(response)
     assert _logged_in(client) is None
 
 
@@ -362,9 +362,9 @@ def test_digital_keys_page_shows_each_keys_state(client, marie):
     page = _page(client.get(reverse("users:digital_keys")))
 
     assert "Mes clés numériques" in page
-    assert "Activée : les codes sont envoyés à marie.dubois@example.be" in page
-    assert "Disponible : vous avez une carte eID" in page
-    assert "Votre nom d'utilisateur : marie" in page
+    assert "Activée\u202f: les codes sont envoyés à marie.dubois@example.be" in page
+    assert "Disponible\u202f: vous avez une carte eID" in page
+    assert "Votre nom d'utilisateur\u202f: marie" in page
 
 
 def test_a_key_can_be_deactivated(client, marie):

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 
 WRONG_PIN = "Numéro de registre national ou code PIN incorrect."
 WRONG_PASSWORD = "Nom d'utilisateur ou mot de passe incorrect."
-TOO_MANY = "Trop de tentatives : trop de connexions à ce compte ont échoué."
+TOO_MANY = "Trop de tentatives\u202f: trop de connexions à ce compte ont échoué."
 
 
 @pytest.fixture
@@ -155,7 +155,7 @@ def test_the_card_blocks_after_three_wrong_pins_from_three_addresses(client, mar
     password = _password(client, "marie", PASSWORD, ip="203.0.113.50")
 
     assert card.status_code == 429
-    assert "Trois codes PIN erronés de suite : cette carte eID est bloquée" in _page(card)
+    assert "Trois codes PIN erronés de suite\u202f: cette carte eID est bloquée" in _page(card)
     assert password.status_code == 302  # the card is blocked, not the account
     assert AccountLock.objects.get().reason == "card"
 
