@@ -618,7 +618,9 @@ def test_a_scan_over_its_limit_is_refused_with_the_reason(client, atlas, setting
     response = _action(client, "receive", [exceptional], apply="1", scan=_scan_of(size))
 
     assert response.status_code == 200
-    assert "Le scan dépasse 10 Mo\u202f: réduisez-le (par exemple en noir et blanc)." in text(response)
+    assert "Le scan dépasse 10 Mo\u202f: réduisez-le (par exemple en noir et blanc)." in text(
+        response
+    )
     assert _nothing_received(exceptional, tmp_path)
 
 

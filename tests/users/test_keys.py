@@ -304,7 +304,9 @@ def test_an_email_code_expires_after_10_minutes(client, marie):
 
     response = client.post(reverse("users:login_email_code_code"), {"code": _last_code()})
 
-    assert "Ce code n'est pas valable\u202f: il est erroné, expiré ou déjà utilisé." in _page(response)
+    assert "Ce code n'est pas valable\u202f: il est erroné, expiré ou déjà utilisé." in _page(
+        response
+    )
     assert _logged_in(client) is None
 
 
