@@ -486,6 +486,27 @@ def exceptional_document(request: HttpRequest, ticket: str) -> HttpResponse:
         request, exceptional, request.session.get(TICKETS_SESSION_KEY, [])
     ):
         raise Http404
+    return _document_response(exceptional)
+
+
+@never_cache
+@require_GET
+def exceptional_document_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The request's PDF by the signed link of its e-mails, in any browser. A link the portal
+    did not make gets 404, one whose request was processed or expired 410: a page that says
+    what to do instead."""
+    try:
+        exceptional = permissions.exceptional_request_for_document_link(token)
+    except permissions.DocumentLinkRefused as refusal:
+        context = {"reason": refusal.reason, "exceptional": refusal.exceptional}
+        status = 404 if refusal.reason == "invalid" else 410
+        return render(
+            request, "access_managers/exceptional_document_refused.html", context, status=status
+        )
+    return _document_response(exceptional)
+
+
+def _document_response(exceptional: ExceptionalRequest) -> HttpResponse:
     response = HttpResponse(
         documents.exceptional_request_pdf(exceptional), content_type="application/pdf"
     )

@@ -79,7 +79,7 @@ def test_ahmed_designates_himself_without_an_eid(page, a11y, demo):
 
     request = ExceptionalRequest.objects.get(enterprise="0431418782")
     assert filename == f"CSAM-{request.ticket}.pdf"
-    expect(page.get_by_text(request.ticket)).to_be_visible()
+    expect(page.get_by_text(request.ticket, exact=True)).to_be_visible()
     assert (request.requester_id, request.gap_id, request.status) == (
         "68450910708",
         "68450910708",
