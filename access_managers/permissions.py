@@ -124,16 +124,21 @@ class DocumentLinkRefused(Exception):
         self.exceptional = exceptional
 
 
-def can_open_document_link(exceptional: ExceptionalRequest) -> bool:
-    """The signed link works while the request is pending: waiting for its paper until it
-    expires (the hourly task marks it expired a little later), or received and waiting for the
-    back office (such a request does not expire)."""
-    if exceptional.status == ExceptionalRequest.Status.RECEIVED:
-        return True
+def can_resend_exceptional_document(exceptional: ExceptionalRequest) -> bool:
+    """«Recevoir à nouveau le document»: for a request still waiting for its signed paper, until
+    it expires (the hourly task marks it expired a little later)."""
     return (
         exceptional.status == ExceptionalRequest.Status.OPEN
         and timezone.now() < exceptional.expires_at
     )
+
+
+def can_open_document_link(exceptional: ExceptionalRequest) -> bool:
+    """The signed link works while the request is pending: while it can be sent again, and once
+    received, waiting for the back office (such a request does not expire)."""
+    if exceptional.status == ExceptionalRequest.Status.RECEIVED:
+        return True
+    return can_resend_exceptional_document(exceptional)
 
 
 def exceptional_request_for_document_link(token: str) -> ExceptionalRequest:

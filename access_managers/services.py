@@ -399,7 +399,7 @@ def exceptional_request_create(
     else:  # pragma: no cover - 31**11 tickets a year: five collisions in a row do not happen
         raise RuntimeError("no free ticket after five draws")
     audit.record(actor, "exceptional_request_create", request, after=request)
-    _exceptional_receipt(request)
+    _exceptional_receipt(request, resent=False)
     return request
 
 
@@ -410,7 +410,7 @@ def exceptional_document_url(request: ExceptionalRequest) -> str:
     return settings.PORTAL_URL + path
 
 
-def _exceptional_receipt(request: ExceptionalRequest) -> OutboundEmail:
+def _exceptional_receipt(request: ExceptionalRequest, *, resent: bool) -> OutboundEmail:
     """The requester's e-mail: the ticket, what to do with the paper and where it goes, until
     when, the signed link to the document and the status page."""
     enterprise = request.enterprise
@@ -418,6 +418,7 @@ def _exceptional_receipt(request: ExceptionalRequest) -> OutboundEmail:
         "access_managers/exceptional_receipt",
         to=request.requester_email,
         language=request.language,
+        resent=resent,
         ticket=request.ticket,
         requester_name=request.requester.full_name,
         gap_name=request.gap.full_name,
@@ -428,6 +429,51 @@ def _exceptional_receipt(request: ExceptionalRequest) -> OutboundEmail:
         expires_at=request.expires_at,
         **documents.return_instructions(),
     )
+
+
+@transaction.atomic
+def exceptional_document_resend(
+    *, request: ExceptionalRequest, actor: audit.Actor
+) -> OutboundEmail:
+    """E-mail the signed link to the request's document again («Recevoir à nouveau le
+    document»), to the requester's address on file and nowhere else: whoever asks (anyone with
+    the ticket and the enterprise number) learns nothing and sends nothing elsewhere.
+
+    Only for a request still waiting for its signed paper, at most
+    EXCEPTIONAL_RESENDS_PER_DAY times in 24 hours. Raises ValidationError (nothing sent).
+    """
+    request = ExceptionalRequest.objects.select_for_update().get(pk=request.pk)
+    if not permissions.can_resend_exceptional_document(request):
+        raise ValidationError(
+            _(
+                "Cette demande n'attend plus de document signé (%(status)s) : le document "
+                "n'est plus envoyé."
+            ),
+            code="not_waiting",
+            params={"status": request.get_status_display()},
+        )
+    counted = throttle.hit(
+        "exceptional-resend",
+        request.ticket,
+        limit=settings.EXCEPTIONAL_RESENDS_PER_DAY,
+        window=timedelta(days=1),
+    )
+    if counted is None:
+        raise ValidationError(
+            _(
+                "Trop de demandes d'envoi pour cette demande aujourd'hui. Réessayez demain, ou "
+                "contactez le Centre de Contact."
+            ),
+            code="too_many_resends",
+        )
+    email = _exceptional_receipt(request, resent=True)
+    audit.record(
+        actor,
+        "exceptional_document_resend",
+        request,
+        after={"recipient": email.recipient, "email": email.pk},
+    )
+    return email
 
 
 def _locked_pending(request: ExceptionalRequest) -> ExceptionalRequest:

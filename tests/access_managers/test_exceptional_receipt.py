@@ -1,5 +1,5 @@
-"""The exceptional request's paper is not lost (flows.md §2): the requester's receipt and the
-signed link to the document."""
+"""The exceptional request's paper is not lost (flows.md §2): the requester's receipt, the signed
+link to the document, and «Recevoir à nouveau le document» on the status page."""
 
 import re
 from datetime import UTC, datetime, timedelta
@@ -10,9 +10,11 @@ import time_machine
 from django.core import signing
 from django.test import Client
 from django.urls import Resolver404, resolve, reverse
+from django.utils import timezone
 
 from access_managers import permissions, services
 from access_managers.models import ExceptionalRequest
+from access_managers.templatetags.addresses import masked_email
 from csam_portal.audit import Actor
 from csam_portal.models import AuditRecord, OutboundEmail
 from tests.access_managers.test_exceptional import request_for
@@ -55,6 +57,11 @@ def _link(email: OutboundEmail) -> str:
     """The path of the document's link in an e-mail's text."""
     (url,) = re.findall(r"http://\S+/gap/exceptional/document/\S+/", email.body_text)
     return url.removeprefix("http://127.0.0.1:8000")
+
+
+def _resend(client, exceptional, **extra):
+    data = {"ticket": exceptional.ticket, "number": exceptional.enterprise_id, "resend": "1"}
+    return client.post(STATUS, data | extra)
 
 
 # The receipt
@@ -305,3 +312,127 @@ def test_a_download_by_the_link_writes_nothing(atlas):
 
     assert AuditRecord.objects.count() == audit_before
     assert OutboundEmail.objects.count() == 1
+
+
+# «Recevoir à nouveau le document»
+
+
+def test_the_status_page_offers_the_document_again_for_a_request_waiting_for_its_paper(atlas):
+    exceptional = _create(*atlas)
+
+    page = _text(
+        Client().post(STATUS, {"ticket": exceptional.ticket, "number": exceptional.enterprise_id})
+    )
+
+    assert "Recevoir à nouveau le document" in page
+    assert "ahmed@atlas.be" not in page
+    assert "a•••@atlas.be" not in page  # the address is said only once the document is sent
+
+
+@pytest.mark.parametrize("status", ["received", "approved", "rejected", "expired"])
+def test_the_status_page_offers_nothing_for_a_request_no_longer_waiting(atlas, status):
+    exceptional = _create(*atlas)
+    ExceptionalRequest.objects.filter(pk=exceptional.pk).update(status=status)
+
+    page = _text(
+        Client().post(STATUS, {"ticket": exceptional.ticket, "number": exceptional.enterprise_id})
+    )
+
+    assert "Recevoir à nouveau le document" not in page
+
+
+def test_resending_emails_the_link_to_the_address_on_file_and_says_it_masked(atlas):
+    exceptional = _create(*atlas)
+    asker = Client()
+
+    response = _resend(asker, exceptional)
+
+    assert response.status_code == 200
+    page = _text(response)
+    assert (
+        "Le document a été envoyé à nouveau à l'adresse e-mail a•••@atlas.be indiquée dans la "
+        "demande." in page
+    )
+    assert "ahmed@atlas.be" not in page
+    first, again = OutboundEmail.objects.order_by("pk")
+    assert (again.template, again.recipient, again.language) == (RECEIPT, "ahmed@atlas.be", "fr")
+    assert "voici à nouveau le lien vers le document" in again.body_text
+    assert Client().get(_link(again)).status_code == 200
+    record = AuditRecord.objects.get(action="exceptional_document_resend")
+    assert (record.object_repr, record.actor, record.after["recipient"]) == (
+        exceptional.ticket,
+        "anonymous",
+        "ahmed@atlas.be",
+    )
+
+
+def test_resending_never_uses_an_address_given_by_whoever_asks(atlas):
+    exceptional = _create(*atlas)
+
+    _resend(Client(), exceptional, email="thief@example.com", requester_email="thief@example.com")
+
+    recipients = set(OutboundEmail.objects.values_list("recipient", flat=True))
+    assert recipients == {"ahmed@atlas.be"}
+
+
+def test_resending_checks_the_ticket_and_the_enterprise_number_again(atlas):
+    exceptional = _create(*atlas)
+    other = EnterpriseFactory()
+
+    response = _resend(Client(), exceptional, number=other.number)
+
+    assert "Aucune demande ne correspond" in _text(response)
+    assert OutboundEmail.objects.count() == 1
+    assert not AuditRecord.objects.filter(action="exceptional_document_resend").exists()
+
+
+def test_resending_is_limited_per_request_and_day(atlas, settings):
+    settings.EXCEPTIONAL_RESENDS_PER_DAY = 2
+    exceptional = _create(*atlas)
+    _resend(Client(REMOTE_ADDR="192.0.2.1"), exceptional)
+    _resend(Client(REMOTE_ADDR="192.0.2.2"), exceptional)
+
+    refused = _resend(Client(REMOTE_ADDR="192.0.2.3"), exceptional)
+
+    assert "Trop de demandes d'envoi pour cette demande aujourd'hui" in _text(refused)
+    assert OutboundEmail.objects.count() == 3  # the receipt and two re-sends
+    assert AuditRecord.objects.filter(action="exceptional_document_resend").count() == 2
+    with time_machine.travel(timezone.now() + timedelta(days=1, seconds=1), tick=False):
+        _resend(Client(REMOTE_ADDR="192.0.2.3"), exceptional)
+    assert OutboundEmail.objects.count() == 4
+
+
+def test_resending_counts_as_a_look_up_of_the_address(atlas, settings):
+    settings.EXCEPTIONAL_LOOKUPS_PER_HOUR = 1
+    exceptional = _create(*atlas)
+    asker = Client()
+    asker.post(STATUS, {"ticket": exceptional.ticket, "number": exceptional.enterprise_id})
+
+    refused = _resend(asker, exceptional)
+
+    assert "Trop de tentatives ont échoué" in _text(refused)
+    assert OutboundEmail.objects.count() == 1
+
+
+def test_resending_a_request_no_longer_waiting_sends_nothing(atlas):
+    exceptional = _create(*atlas)
+    services.exceptional_request_receive(request=exceptional, actor=Actor.system("tests"))
+
+    response = _resend(Client(), exceptional)
+
+    assert "Cette demande n'attend plus de document signé" in _text(response)
+    assert OutboundEmail.objects.count() == 1
+    assert not AuditRecord.objects.filter(action="exceptional_document_resend").exists()
+
+
+@pytest.mark.parametrize(
+    ("address", "masked"),
+    [
+        ("marie.dubois@example.be", "m•••@example.be"),
+        ("m@example.be", "•••@example.be"),
+        ("not-an-address", "•••"),
+        ("", "•••"),
+    ],
+)
+def test_a_masked_address_keeps_its_first_letter_and_its_domain(address, masked):
+    assert masked_email(address) == masked
