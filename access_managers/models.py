@@ -6,6 +6,9 @@ holds the rules that races could break: one registration per enterprise, one cur
 enterprise, one current term per person and role.
 """
 
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -224,3 +227,8 @@ class ExceptionalRequest(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in self.PENDING
+
+    @property
+    def expires_at(self) -> datetime:
+        """When the request expires if its signed document has not arrived by then."""
+        return self.created_at + timedelta(days=settings.EXCEPTIONAL_REQUEST_EXPIRY_DAYS)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from access_managers import permissions, selectors
+from access_managers import documents, permissions, selectors
 from access_managers.models import (
     AccessManager,
     ExceptionalRequest,
@@ -22,6 +22,7 @@ from access_managers.models import (
 )
 from csam_portal import audit, outbox, throttle
 from csam_portal.converters import TICKET_ALPHABET
+from csam_portal.models import OutboundEmail
 from enterprises.models import Enterprise
 from users.models import Person
 
@@ -344,7 +345,9 @@ def exceptional_request_create(
 
     The same rules as the standard procedure (legal representative today of the active
     enterprise, not the current GAP again, the GAP still the one seen), and one pending request
-    per enterprise. The ticket is random; a collision is retried. Raises ValidationError.
+    per enterprise. The ticket is random; a collision is retried. The requester is e-mailed a
+    receipt in the request's language: the ticket, what to do with the paper, and the signed
+    link to the document. Raises ValidationError.
     """
     enterprise = permissions.enterprise_for_gap_designation(
         number=enterprise_number, niss=requester.niss, lock=True
@@ -396,7 +399,81 @@ def exceptional_request_create(
     else:  # pragma: no cover - 31**11 tickets a year: five collisions in a row do not happen
         raise RuntimeError("no free ticket after five draws")
     audit.record(actor, "exceptional_request_create", request, after=request)
+    _exceptional_receipt(request, resent=False)
     return request
+
+
+def exceptional_document_url(request: ExceptionalRequest) -> str:
+    """The absolute address of the request's document by its signed link, for e-mails."""
+    token = permissions.exceptional_document_token(request)
+    path = reverse("access_managers:exceptional_document_link", args=[token])
+    return settings.PORTAL_URL + path
+
+
+def _exceptional_receipt(request: ExceptionalRequest, *, resent: bool) -> OutboundEmail:
+    """The requester's e-mail: the ticket, what to do with the paper and where it goes, until
+    when, the signed link to the document and the status page."""
+    enterprise = request.enterprise
+    return outbox.enqueue(
+        "access_managers/exceptional_receipt",
+        to=request.requester_email,
+        language=request.language,
+        resent=resent,
+        ticket=request.ticket,
+        requester_name=request.requester.full_name,
+        gap_name=request.gap.full_name,
+        enterprise_name=enterprise.name_in(request.language),
+        enterprise_number=enterprise.formatted_number,
+        document_url=exceptional_document_url(request),
+        status_path=reverse("access_managers:exceptional_status"),
+        expires_at=request.expires_at,
+        **documents.return_instructions(),
+    )
+
+
+@transaction.atomic
+def exceptional_document_resend(
+    *, request: ExceptionalRequest, actor: audit.Actor
+) -> OutboundEmail:
+    """E-mail the signed link to the request's document again («Recevoir à nouveau le
+    document»), to the requester's address on file and nowhere else: whoever asks (anyone with
+    the ticket and the enterprise number) learns nothing and sends nothing elsewhere.
+
+    Only for a request still waiting for its signed paper, at most
+    EXCEPTIONAL_RESENDS_PER_DAY times in 24 hours. Raises ValidationError (nothing sent).
+    """
+    request = ExceptionalRequest.objects.select_for_update().get(pk=request.pk)
+    if not permissions.can_resend_exceptional_document(request):
+        raise ValidationError(
+            _(
+                "Cette demande n'attend plus de document signé (%(status)s) : le document "
+                "n'est plus envoyé."
+            ),
+            code="not_waiting",
+            params={"status": request.get_status_display()},
+        )
+    counted = throttle.hit(
+        "exceptional-resend",
+        request.ticket,
+        limit=settings.EXCEPTIONAL_RESENDS_PER_DAY,
+        window=timedelta(days=1),
+    )
+    if counted is None:
+        raise ValidationError(
+            _(
+                "Trop de demandes d'envoi pour cette demande aujourd'hui. Réessayez demain, ou "
+                "contactez le Centre de Contact."
+            ),
+            code="too_many_resends",
+        )
+    email = _exceptional_receipt(request, resent=True)
+    audit.record(
+        actor,
+        "exceptional_document_resend",
+        request,
+        after={"recipient": email.recipient, "email": email.pk},
+    )
+    return email
 
 
 def _locked_pending(request: ExceptionalRequest) -> ExceptionalRequest:

@@ -16,6 +16,11 @@ urlpatterns = [
         views.exceptional_document,
         name="exceptional_document",
     ),
+    path(
+        "gap/exceptional/document/<signed:token>/",
+        views.exceptional_document_link,
+        name="exceptional_document_link",
+    ),
     path("gap/exceptional/<slug:step>/", views.gap_exceptional, name="gap_exceptional_step"),
     path("access-managers/", views.enterprise_list, name="enterprise_list"),
     path("access-managers/<enterprise_number:number>/", views.enterprise_detail, name="enterprise"),

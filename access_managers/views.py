@@ -486,6 +486,27 @@ def exceptional_document(request: HttpRequest, ticket: str) -> HttpResponse:
         request, exceptional, request.session.get(TICKETS_SESSION_KEY, [])
     ):
         raise Http404
+    return _document_response(exceptional)
+
+
+@never_cache
+@require_GET
+def exceptional_document_link(request: HttpRequest, token: str) -> HttpResponse:
+    """The request's PDF by the signed link of its e-mails, in any browser. A link the portal
+    did not make gets 404, one whose request was processed or expired 410: a page that says
+    what to do instead."""
+    try:
+        exceptional = permissions.exceptional_request_for_document_link(token)
+    except permissions.DocumentLinkRefused as refusal:
+        context = {"reason": refusal.reason, "exceptional": refusal.exceptional}
+        status = 404 if refusal.reason == "invalid" else 410
+        return render(
+            request, "access_managers/exceptional_document_refused.html", context, status=status
+        )
+    return _document_response(exceptional)
+
+
+def _document_response(exceptional: ExceptionalRequest) -> HttpResponse:
     response = HttpResponse(
         documents.exceptional_request_pdf(exceptional), content_type="application/pdf"
     )
@@ -496,9 +517,29 @@ def exceptional_document(request: HttpRequest, ticket: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def exceptional_status(request: HttpRequest) -> HttpResponse:
-    """The status of a ticket, for whoever has it and its enterprise number; nothing more."""
+    """The status of a ticket, for whoever has it and its enterprise number; nothing more.
+
+    «Recevoir à nouveau le document» posts the ticket and number again, checked (and counted)
+    as a look-up again, and e-mails the link to the requester's address on file."""
     data = request.POST if request.method == "POST" else None
     form = forms.TicketStatusForm(data, ip=client_ip(request))
     exceptional = form.cleaned_data["request"] if form.is_valid() else None
-    context = {"form": form, "exceptional": exceptional}
+    resent, resend_error = False, None
+    if exceptional is not None and "resend" in request.POST:
+        try:
+            services.exceptional_document_resend(
+                request=exceptional, actor=Actor.from_request(request)
+            )
+        except ValidationError as error:
+            resend_error = " ".join(error.messages)
+        else:
+            resent = True
+    context = {
+        "form": form,
+        "exceptional": exceptional,
+        "can_resend": exceptional is not None
+        and permissions.can_resend_exceptional_document(exceptional),
+        "resent": resent,
+        "resend_error": resend_error,
+    }
     return render(request, "access_managers/exceptional_status.html", context)

@@ -1,8 +1,8 @@
 """The shapes of the portal's URL parameters: anything else is a 404 before a view or a query runs.
 
 Registered once, in CsamPortalConfig.ready(), under the names the URLconfs use
-(`<enterprise_number:number>`, `<ticket:ticket>`). The character classes are ASCII on purpose:
-Python's `\\d` also matches "٠١٢" and "０１２".
+(`<enterprise_number:number>`, `<ticket:ticket>`, `<signed:token>`). The character classes are
+ASCII on purpose: Python's `\\d` also matches "٠١٢" and "０１２".
 """
 
 from django.urls import register_converter
@@ -36,7 +36,18 @@ class TicketConverter(_ShapeConverter):
     regex = f"[0-9]{{2}}[{TICKET_ALPHABET}]{{11}}"
 
 
-CONVERTERS = {"enterprise_number": EnterpriseNumberConverter, "ticket": TicketConverter}
+class SignedTokenConverter(_ShapeConverter):
+    """A value signed by django.core.signing's Signer: URL-safe base64, a colon, and the 43
+    characters of its HMAC-SHA256 signature. Whether it is ours is for the view to check."""
+
+    regex = "[A-Za-z0-9_-]{8,200}:[A-Za-z0-9_-]{43}"
+
+
+CONVERTERS = {
+    "enterprise_number": EnterpriseNumberConverter,
+    "ticket": TicketConverter,
+    "signed": SignedTokenConverter,
+}
 
 
 def register() -> None:

@@ -156,8 +156,9 @@ LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=10)
 # told by e-mail. Three wrong PINs in a row block a simulated eID card for as long.
 ACCOUNT_FAILURE_LIMIT = env.int("ACCOUNT_FAILURE_LIMIT", default=10)
 ACCOUNT_COOLOFF = timedelta(hours=env.int("ACCOUNT_LOCKOUT_HOURS", default=24))
-# csam_portal.throttle forgets hits older than this: longer than any of its windows.
-THROTTLE_RETENTION = max(ACCOUNT_COOLOFF, timedelta(hours=1)) + timedelta(hours=1)
+# csam_portal.throttle forgets hits older than this: longer than any of its windows (the
+# longest: the account's lockout, and the day of an exceptional request's re-sends).
+THROTTLE_RETENTION = max(ACCOUNT_COOLOFF, timedelta(days=1)) + timedelta(hours=1)
 # CSAM's FAS (DIGITAL_KEYS_PROVIDER=oidc): the NISS is read from OIDC_NISS_CLAIM.
 OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
 OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
@@ -364,6 +365,8 @@ EXCEPTIONAL_RETURN_POSTAL_ADDRESS = env.list(
 )
 EXCEPTIONAL_REQUEST_EXPIRY_DAYS = env.int("EXCEPTIONAL_REQUEST_EXPIRY_DAYS", default=90)
 EXCEPTIONAL_LOOKUPS_PER_HOUR = env.int("EXCEPTIONAL_LOOKUPS_PER_HOUR", default=10)
+# «Recevoir à nouveau le document»: e-mails one request's document link may get in 24 hours.
+EXCEPTIONAL_RESENDS_PER_DAY = env.int("EXCEPTIONAL_RESENDS_PER_DAY", default=3)
 
 # Questions one IP address may send from the contact page in an hour.
 CONTACT_MAX_PER_HOUR = env.int("CONTACT_MAX_PER_HOUR", default=5)

@@ -27,6 +27,7 @@ from django.test import Client, RequestFactory
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils.regex_helper import normalize
 
+from access_managers import permissions as access_manager_permissions
 from access_managers import services as access_manager_services
 from access_managers.models import ExceptionalRequest
 from tests.factories import (
@@ -170,8 +171,8 @@ def _visitor(name: str, user) -> Visitor:
 @pytest.fixture
 def hostile_world():
     """The three visitors, and a plausible value of each URL parameter (a real row's where one
-    exists: the GAP's enterprise, its co-GAP's term, an exceptional request's ticket; "1" for a
-    parameter not named here)."""
+    exists: the GAP's enterprise, its co-GAP's term, an exceptional request's ticket and its
+    document's signed link; "1" for a parameter not named here)."""
     gap = UserFactory()
     enterprise = EnterpriseFactory()
     AccessManagerFactory(enterprise=enterprise, person=gap.person)
@@ -196,6 +197,7 @@ def hostile_world():
         "number": enterprise.number,
         "term_id": str(co_gap.pk),
         "ticket": exceptional.ticket,
+        "token": access_manager_permissions.exceptional_document_token(exceptional),
         "step": "enterprise",
         "key": "totp",
         "app_label": "users",

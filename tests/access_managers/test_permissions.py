@@ -145,6 +145,10 @@ DOCUMENT = [  # of a request made by another browser session
     ("anon", 404), ("person", 404), ("lr", 404), ("gap", 404), ("co_gap", 404),
     ("other_lr", 404), ("other_gap", 404), ("other_co_gap", 404), ("staff", 200),
 ]
+DOCUMENT_LINK = [  # the signed link e-mailed to the requester: whoever has it
+    ("anon", 200), ("person", 200), ("lr", 200), ("gap", 200), ("co_gap", 200),
+    ("other_lr", 200), ("other_gap", 200), ("other_co_gap", 200), ("staff", 200),
+]
 PROCESS = [
     ("anon", 302), ("person", 302), ("lr", 302), ("gap", 302), ("co_gap", 302),
     ("other_lr", 302), ("other_gap", 302), ("other_co_gap", 302), ("staff", 200),
@@ -186,6 +190,19 @@ def test_download_the_document_of_an_exceptional_request(client, world, role, st
     response = client.get(
         reverse("access_managers:exceptional_document", args=[exceptional.ticket])
     )
+
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(("role", "status"), DOCUMENT_LINK)
+def test_download_the_document_by_its_signed_link(client, world, role, status):
+    from access_managers import permissions
+
+    exceptional = _exceptional(world)
+    world.log_in(client, role)
+    token = permissions.exceptional_document_token(exceptional)
+
+    response = client.get(reverse("access_managers:exceptional_document_link", args=[token]))
 
     assert response.status_code == status
 
