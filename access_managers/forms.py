@@ -164,6 +164,15 @@ class ManagerStepForm(forms.Form):
     requester_email = _email_field(_("E-mail *"))
     requester_phone = _phone_field()
 
+    # Both blocks of the screen have an «E-mail» and a «Téléphone»: the error summary says whose.
+    error_summary_labels = {
+        "gap": _("Gestionnaire d'Accès Principal"),
+        "email": _("E-mail du Gestionnaire d'Accès Principal"),
+        "phone": _("Téléphone du Gestionnaire d'Accès Principal"),
+        "requester_email": _("Votre e-mail"),
+        "requester_phone": _("Votre téléphone"),
+    }
+
     def __init__(
         self,
         *args,

@@ -1,0 +1,308 @@
+"""Every form page of the portal, walked: the error summary and «Erreur : » title of a refused
+form (GOV.UK's pattern)."""
+
+from dataclasses import dataclass
+from html import unescape
+
+import pytest
+from django.contrib.auth.hashers import make_password
+from django.test.html import Element, parse_html
+from django.urls import reverse
+
+from access_managers.models import Registration
+from tests.factories import (
+    PASSWORD,
+    AccessManagerFactory,
+    EnterpriseFactory,
+    LegalFunctionFactory,
+    PersonFactory,
+    SimulatedCardFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+STANDARD = "gap_designation_wizard-current_step"
+EXCEPTIONAL = "exceptional_request_wizard-current_step"
+
+
+# --- The page as a tree: django.test.html's parser, walked with each element's ancestors. ---
+
+
+def _tree(response) -> Element:
+    return parse_html(response.content.decode())
+
+
+def _walk(element, ancestors=()):
+    for child in element.children:
+        if isinstance(child, Element):
+            yield child, ancestors
+            yield from _walk(child, (*ancestors, child))
+
+
+def _attr(element: Element, name: str):
+    return dict(element.attributes).get(name)
+
+
+def _text(element) -> str:
+    if isinstance(element, str):
+        return element
+    return "".join(_text(child) for child in element.children)
+
+
+def _main(tree: Element) -> Element:
+    return next(element for element, _ in _walk(tree) if element.name == "main")
+
+
+def _summary(response) -> Element:
+    main = _main(_tree(response))
+    return next(e for e, _ in _walk(main) if "data-error-summary" in dict(e.attributes))
+
+
+def _summary_links(response) -> list[str]:
+    return [_attr(e, "href") for e, _ in _walk(_summary(response)) if e.name == "a"]
+
+
+def _ids(response) -> set[str]:
+    return {_attr(e, "id") for e, _ in _walk(_tree(response)) if _attr(e, "id")}
+
+
+def _title(response) -> str:
+    tree = _tree(response)
+    return _text(next(e for e, _ in _walk(tree) if e.name == "title"))
+
+
+def _page(response) -> str:
+    return unescape(response.content.decode())
+
+
+# --- Every form page, reached as a person reaches it; `refuse` is the POST it refuses. ---
+
+
+@dataclass
+class FormPage:
+    url: str
+    refuse: dict
+
+
+def _legal_representative(client):
+    enterprise = EnterpriseFactory(name="Boulangerie Test")
+    user = UserFactory()
+    LegalFunctionFactory(enterprise=enterprise, person=user.person)
+    client.force_login(user)
+    client.get(reverse("access_managers:gap_designate"))
+    return enterprise
+
+
+def _standard(client, step: str) -> FormPage:
+    enterprise = _legal_representative(client)
+    url = reverse("access_managers:gap_designate_step", args=["enterprise"])
+    if step == "enterprise":
+        return FormPage(url, {STANDARD: "enterprise"})
+    client.post(url, {STANDARD: "enterprise", "enterprise-number": enterprise.number})
+    url = reverse("access_managers:gap_designate_step", args=["manager"])
+    if step == "manager":
+        return FormPage(url, {STANDARD: "manager"})
+    contact = {"gap": "self", "requester_email": "a@test.be", "requester_phone": "02 512 34 56"}
+    client.post(url, {STANDARD: "manager", **{f"manager-{k}": v for k, v in contact.items()}})
+    url = reverse("access_managers:gap_designate_step", args=["confirmation"])
+    token = client.get(url).context["form"].initial["token"]
+    return FormPage(url, {STANDARD: "confirmation", "confirmation-token": token})
+
+
+def _exceptional(client, step: str) -> FormPage:
+    enterprise = EnterpriseFactory(name="Atlas Trading")
+    ahmed = PersonFactory(has_eid=False)
+    LegalFunctionFactory(enterprise=enterprise, person=ahmed)
+    client.get(reverse("access_managers:gap_exceptional"))
+    url = reverse("access_managers:gap_exceptional_step", args=["identity"])
+    if step == "identity":
+        return FormPage(url, {EXCEPTIONAL: "identity"})
+    identity = {
+        "niss": ahmed.niss,
+        "first_name": ahmed.first_name,
+        "last_name": ahmed.last_name,
+        "number": enterprise.number,
+    }
+    client.post(url, {EXCEPTIONAL: "identity", **{f"identity-{k}": v for k, v in identity.items()}})
+    url = reverse("access_managers:gap_exceptional_step", args=["manager"])
+    return FormPage(url, {EXCEPTIONAL: "manager"})
+
+
+def _gap(client):
+    enterprise = EnterpriseFactory()
+    gap = UserFactory()
+    Registration.objects.create(
+        enterprise=enterprise, registered_by=gap.person, procedure="standard"
+    )
+    AccessManagerFactory(enterprise=enterprise, person=gap.person)
+    client.force_login(gap)
+    return reverse("access_managers:co_gap_add", args=[enterprise.number])
+
+
+def _co_gap_add(client) -> FormPage:
+    """The second form of the page: the person is found, their e-mail is asked."""
+    url = _gap(client)
+    return FormPage(url, {"niss": PersonFactory().niss, "add": "1"})
+
+
+def _logged_in_with_card(client):
+    card = SimulatedCardFactory()
+    user = UserFactory(person=card.person)
+    client.post(reverse("users:login_eid"), {"niss": card.person.niss, "pin": "1234"})
+    return user
+
+
+def _session(client, key: str, value: dict) -> None:
+    session = client.session
+    session[key] = value
+    session.save()
+
+
+def _code_step(client, method: str) -> FormPage:
+    user = UserFactory(username="marie")
+    _session(client, "login_pending", {"method": method, "username": user.username})
+    return FormPage(reverse(f"users:login_{method}_code"), {})
+
+
+def _email_key_verify(client) -> FormPage:
+    _logged_in_with_card(client)
+    pending = {
+        "key": "email_code",
+        "username": "marie",
+        "password_hash": make_password(PASSWORD),
+        "email": "marie@example.be",
+    }
+    _session(client, "key_activation", pending)
+    return FormPage(reverse("users:email_key_verify"), {})
+
+
+def _simple(name: str):
+    return lambda client: FormPage(reverse(name), {})
+
+
+def _with_card(name: str):
+    def arrange(client):
+        _logged_in_with_card(client)
+        return FormPage(reverse(name), {})
+
+    return arrange
+
+
+FORM_PAGES = {
+    "contact": _simple("contact"),
+    "eid": _simple("users:login_eid"),
+    "itsme": _simple("users:login_itsme"),
+    "eidas": _simple("users:login_eidas"),
+    "password": _simple("users:login_password"),
+    "email code, password": _simple("users:login_email_code"),
+    "email code, code": lambda client: _code_step(client, "email_code"),
+    "mobile app, password": _simple("users:login_totp"),
+    "mobile app, code": lambda client: _code_step(client, "totp"),
+    "email key": _with_card("users:email_key"),
+    "email key, verify": _email_key_verify,
+    "mobile app key": _with_card("users:totp_key"),
+    "designation, enterprise": lambda client: _standard(client, "enterprise"),
+    "designation, manager": lambda client: _standard(client, "manager"),
+    "designation, confirmation": lambda client: _standard(client, "confirmation"),
+    "exceptional, identity": lambda client: _exceptional(client, "identity"),
+    "exceptional, manager": lambda client: _exceptional(client, "manager"),
+    "exceptional, status": _simple("access_managers:exceptional_status"),
+    "co-GAP, search": lambda client: FormPage(_gap(client), {}),
+    "co-GAP, add": _co_gap_add,
+}
+
+
+def _shown(client, name: str):
+    """The page as a person first sees it (the co-GAP's second form: after the search)."""
+    page = FORM_PAGES[name](client)
+    if name == "co-GAP, add":
+        response = client.post(page.url, {"niss": page.refuse["niss"]})
+    else:
+        response = client.get(page.url)
+    assert response.status_code == 200
+    return response
+
+
+# --- The error summary: what a refused form says, and where. ---
+# --- The error summary: what a refused form says, and where. ---
+@pytest.mark.parametrize("name", FORM_PAGES)
+def test_a_refused_form_shows_a_summary_linking_each_error_to_its_field(client, name):
+    page = FORM_PAGES[name](client)
+
+    response = client.post(page.url, page.refuse)
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    links = _summary_links(response)
+    assert len(links) == sum(len(messages) for messages in errors.values())
+    assert all(link.startswith("#") for link in links)
+    assert {link[1:] for link in links} <= _ids(response)
+
+
+@pytest.mark.parametrize("name", FORM_PAGES)
+def test_a_refused_forms_page_title_starts_with_erreur(client, name):
+    page = FORM_PAGES[name](client)
+
+    response = client.post(page.url, page.refuse)
+
+    assert _title(response).startswith("Erreur\u202f: ")
+
+
+@pytest.mark.parametrize("name", FORM_PAGES)
+def test_a_form_not_yet_sent_has_no_summary_and_a_plain_title(client, name):
+    response = _shown(client, name)
+
+    assert "data-error-summary" not in response.content.decode()
+    assert not _title(response).startswith("Erreur")
+
+
+def test_the_summary_names_each_field_and_links_a_radio_group_to_its_first_choice(client):
+    page = FORM_PAGES["designation, manager"](client)
+
+    response = client.post(page.url, page.refuse)
+
+    assert _summary_links(response) == [
+        "#id_manager-gap_0",
+        "#id_manager-niss",
+        "#id_manager-email",
+        "#id_manager-phone",
+        "#id_manager-requester_email",
+        "#id_manager-requester_phone",
+    ]
+    html = _page(response)
+    assert "Gestionnaire d'Accès Principal – Ce champ est obligatoire." in html
+    assert "Votre e-mail – Ce champ est obligatoire." in html
+    assert "Votre téléphone – Ce champ est obligatoire." in html
+
+
+def test_the_forms_own_error_is_said_once_in_the_summary(client):
+    card = SimulatedCardFactory()
+
+    response = client.post(reverse("users:login_eid"), {"niss": card.person.niss, "pin": "9999"})
+
+    message = "Numéro de registre national ou code PIN incorrect."
+    assert _page(response).count(message) == 1
+    assert message in _text(_summary(response))
+    assert _summary_links(response) == []
+
+
+def test_the_registered_enterprise_notice_is_no_error(client):
+    enterprise = _legal_representative(client)
+    AccessManagerFactory(enterprise=enterprise, person=PersonFactory())
+    url = reverse("access_managers:gap_designate_step", args=["enterprise"])
+
+    response = client.post(url, {STANDARD: "enterprise", "enterprise-number": enterprise.number})
+
+    assert "Cette entreprise est déjà enregistrée dans CSAM." in _page(response)
+    assert "data-error-summary" not in response.content.decode()
+    assert not _title(response).startswith("Erreur")
+
+
+def test_the_summary_and_title_are_translated(client):
+    client.cookies["csam_language"] = "nl"
+
+    response = client.post(reverse("contact"), {})
+
+    assert _title(response).startswith("Fout: ")
+    assert "Er is een probleem" in _page(response)
