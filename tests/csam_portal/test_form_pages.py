@@ -1,5 +1,6 @@
 """Every form page of the portal, walked: the error summary and «Erreur : » title of a refused
-form (GOV.UK's pattern)."""
+form (GOV.UK's pattern), the required marks and their one explanation, the autocomplete purposes
+(WCAG 1.3.5)."""
 
 from dataclasses import dataclass
 from html import unescape
@@ -22,6 +23,7 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
+NOTE = "Les champs marqués d'un * sont obligatoires"
 STANDARD = "gap_designation_wizard-current_step"
 EXCEPTIONAL = "exceptional_request_wizard-current_step"
 
@@ -42,6 +44,10 @@ def _walk(element, ancestors=()):
 
 def _attr(element: Element, name: str):
     return dict(element.attributes).get(name)
+
+
+def _classes(element: Element) -> set[str]:
+    return set((_attr(element, "class") or "").split())
 
 
 def _text(element) -> str:
@@ -264,9 +270,6 @@ def test_the_summary_names_each_field_and_links_a_radio_group_to_its_first_choic
 
     assert _summary_links(response) == [
         "#id_manager-gap_0",
-        "#id_manager-niss",
-        "#id_manager-email",
-        "#id_manager-phone",
         "#id_manager-requester_email",
         "#id_manager-requester_phone",
     ]
@@ -306,3 +309,147 @@ def test_the_summary_and_title_are_translated(client):
 
     assert _title(response).startswith("Fout: ")
     assert "Er is een probleem" in _page(response)
+
+
+# --- Required fields: marked «*» alike, explained once. ---
+# --- Required fields: marked «*» alike, explained once. ---
+def _marked(label: Element) -> bool:
+    """Marked «*», by the form library (its asteriskField) or by hand in the label's text."""
+    return "*" in _text(label) or any("asteriskField" in _classes(e) for e, _ in _walk(label))
+
+
+@dataclass
+class Control:
+    name: str
+    required: bool
+    marked: bool
+    autocomplete: str | None
+
+
+def _controls(response) -> dict[str, Control]:
+    """The fields a person fills in the page's content (not the header's forms), each with
+    whether its form requires it, whether its label (a choice's: its group's legend) is marked."""
+    form = response.context["form"]
+    required = {form.add_prefix(name): field.required for name, field in form.fields.items()}
+    main = _main(_tree(response))
+    elements = list(_walk(main))
+    labels = {_attr(e, "for"): e for e, _ in elements if e.name == "label"}
+    controls = {}
+    for element, ancestors in elements:
+        kind = _attr(element, "type") or "text"
+        if element.name not in ("input", "select", "textarea") or kind in ("hidden", "submit"):
+            continue
+        if kind == "radio":
+            group = next(a for a in reversed(ancestors) if a.name == "fieldset")
+            label = next(c for c in group.children if getattr(c, "name", "") == "legend")
+        else:
+            label = labels[_attr(element, "id")]
+        name = _attr(element, "name")
+        controls[name] = Control(
+            name=name,
+            required=required[name],
+            marked=_marked(label),
+            autocomplete=_attr(element, "autocomplete"),
+        )
+    return controls
+
+
+@pytest.mark.parametrize("name", FORM_PAGES)
+def test_every_required_field_is_marked_and_explained_once(client, name):
+    response = _shown(client, name)
+
+    controls = _controls(response).values()
+    assert any(control.required for control in controls)
+    assert [c.name for c in controls if c.required != c.marked] == []
+    assert _page(response).count(NOTE) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "optional"),
+    [
+        ("contact", {"enterprise_number", "send_copy"}),
+        ("co-GAP, add", {"phone"}),
+    ],
+)
+def test_optional_fields_are_not_marked(client, name, optional):
+    controls = _controls(_shown(client, name))
+
+    assert {c.name for c in controls.values() if not c.marked} == optional
+
+
+def test_the_exceptional_identity_form_marks_its_four_fields(client):
+    controls = _controls(_shown(client, "exceptional, identity"))
+
+    assert {c.name for c in controls.values() if c.marked} == {
+        "identity-niss",
+        "identity-first_name",
+        "identity-last_name",
+        "identity-number",
+    }
+
+
+def test_the_other_persons_fields_are_required_only_for_autre_personne(client):
+    page = FORM_PAGES["designation, manager"](client)
+
+    response = client.post(page.url, {**page.refuse, "manager-gap": "other"})
+
+    assert _summary_links(response) == [
+        "#id_manager-niss",
+        "#id_manager-email",
+        "#id_manager-phone",
+        "#id_manager-requester_email",
+        "#id_manager-requester_phone",
+    ]
+    assert "E-mail du Gestionnaire d'Accès Principal – Ce champ" in _page(response)
+
+
+# --- Autocomplete: the person's own details, never another person's (WCAG 1.3.5). ---
+# --- Autocomplete: the person's own details, never another person's (WCAG 1.3.5). ---
+# fmt: off
+AUTOCOMPLETE = [
+    # The person's own name and contact details: the browser may fill them in.
+    ("contact", "name", "name"),
+    ("contact", "email", "email"),
+    ("designation, manager", "manager-requester_email", "email"),
+    ("designation, manager", "manager-requester_phone", "tel"),
+    ("exceptional, manager", "manager-requester_email", "email"),
+    ("exceptional, manager", "manager-requester_phone", "tel"),
+    ("exceptional, identity", "identity-first_name", "given-name"),
+    ("exceptional, identity", "identity-last_name", "family-name"),
+    ("email key", "email", "email"),
+    # Another person's (the GAP named as «Autre personne», a co-GAP): never the user's own.
+    ("designation, manager", "manager-niss", "off"),
+    ("designation, manager", "manager-email", "off"),
+    ("designation, manager", "manager-phone", "off"),
+    ("exceptional, manager", "manager-niss", "off"),
+    ("exceptional, manager", "manager-email", "off"),
+    ("exceptional, manager", "manager-phone", "off"),
+    ("co-GAP, search", "niss", "off"),
+    ("co-GAP, add", "email", "off"),
+    ("co-GAP, add", "phone", "off"),
+    # Numbers and tickets: nothing typed before is offered (a shared computer).
+    ("exceptional, identity", "identity-niss", "off"),
+    ("exceptional, identity", "identity-number", "off"),
+    ("designation, enterprise", "enterprise-number", "off"),
+    ("exceptional, status", "ticket", "off"),
+    ("exceptional, status", "number", "off"),
+    ("contact", "enterprise_number", "off"),
+    ("eid", "niss", "off"),
+    ("eid", "pin", "off"),
+    # Accounts: the password manager's own purposes.
+    ("password", "username", "username"),
+    ("password", "password", "current-password"),
+    ("email key", "username", "username"),
+    ("email key", "password1", "new-password"),
+    ("email key", "password2", "new-password"),
+    ("mobile app key", "code", "one-time-code"),
+    ("email code, code", "code", "one-time-code"),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("name", "field", "purpose"), AUTOCOMPLETE)
+def test_each_field_says_whose_data_it_takes(client, name, field, purpose):
+    controls = _controls(_shown(client, name))
+
+    assert controls[field].autocomplete == purpose

@@ -61,8 +61,8 @@ def test_marie_designates_herself(page, a11y, demo):
     a11y(page)
     page.get_by_label("Marie Dubois").check()
     contact = page.get_by_role("region", name="Vos données de contact")
-    contact.get_by_label("E-mail *").fill("direction@boulangerie-dubois.be")
-    contact.get_by_label("Téléphone *").fill("02 512 34 56")
+    contact.get_by_label("E-mail").fill("direction@boulangerie-dubois.be")
+    contact.get_by_label("Téléphone").fill("02 512 34 56")
     page.get_by_role("button", name="Suivant").click()
 
     expect(
@@ -73,7 +73,7 @@ def test_marie_designates_herself(page, a11y, demo):
     a11y(page)
     page.get_by_role("link", name="← Corriger").click()
     expect(
-        page.get_by_role("region", name="Vos données de contact").get_by_label("E-mail *")
+        page.get_by_role("region", name="Vos données de contact").get_by_label("E-mail")
     ).to_have_value("direction@boulangerie-dubois.be")
     a11y(page)
     page.get_by_role("button", name="Suivant").click()
@@ -105,15 +105,15 @@ def test_jan_designates_sofie(page, a11y, demo):
 
     page.get_by_label("Autre personne").check()
     other = page.get_by_role("group", name="Autre personne")
-    other.get_by_label("Numéro de registre national * (11 chiffres)").fill(SOFIE)
-    other.get_by_label("E-mail *").fill("acces@peeters-logistics.be")
-    other.get_by_label("Téléphone *").fill("03 231 45 67")
+    other.get_by_label("Numéro de registre national (11 chiffres)").fill(SOFIE)
+    other.get_by_label("E-mail").fill("acces@peeters-logistics.be")
+    other.get_by_label("Téléphone").fill("03 231 45 67")
     contact = page.get_by_role("region", name="Vos données de contact")
     expect(
         contact.get_by_text("Remarque : vos données de contact seront utilisées")
     ).to_be_visible()
-    contact.get_by_label("E-mail *").fill("jan.peeters@peeters-logistics.be")
-    contact.get_by_label("Téléphone *").fill("0470 12 34 56")
+    contact.get_by_label("E-mail").fill("jan.peeters@peeters-logistics.be")
+    contact.get_by_label("Téléphone").fill("0470 12 34 56")
     a11y(page)
     page.get_by_role("button", name="Suivant").click()
 
@@ -189,5 +189,5 @@ def test_a_refused_suivant_focuses_the_error_summary_and_says_erreur(page, a11y,
     a11y(page)
     page.get_by_role("link", name="Votre e-mail – Ce champ est obligatoire.").click()
     contact = page.get_by_role("region", name="Vos données de contact")
-    expect(contact.get_by_label("E-mail *")).to_be_focused()
+    expect(contact.get_by_label("E-mail")).to_be_focused()
     assert not AccessManager.objects.filter(enterprise="0410472920").exists()
