@@ -13,7 +13,7 @@ import unicodedata
 
 import phonenumbers
 from django import forms
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from access_managers import permissions, selectors, services
@@ -270,7 +270,7 @@ class ConfirmationStepForm(forms.Form):
 class CoGapSearchForm(forms.Form):
     """The person to name co-GAP, found by their NISS in the national register."""
 
-    niss = NissField(label=_("NISS"))
+    niss = NissField(label=_("Numéro de registre national (NISS)"))
 
     def clean_niss(self) -> str:
         niss = self.cleaned_data["niss"]
@@ -321,18 +321,24 @@ class IdentityStepForm(SeenGapMixin, forms.Form):
     enterprise. A mismatch gets one generic refusal: the page never tells which part is wrong,
     and an IP address gets only a few refusals an hour."""
 
-    niss = NissField(label=_("Numéro de registre national (11 chiffres)"))
+    niss = NissField(
+        label=_("Numéro de registre national (11 chiffres)"),
+        help_text=_("Avec ou sans les points et le tiret : 85.07.30-033.28 ou 85073003328."),
+    )
     first_name = forms.CharField(
         label=_("Prénom"),
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
     )
     last_name = forms.CharField(
-        label=_("Nom"),
+        label=pgettext_lazy("family name", "Nom"),
         max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
     )
-    number = EnterpriseNumberField(label=_("Numéro d'entreprise (10 chiffres)"))
+    number = EnterpriseNumberField(
+        label=_("Numéro d'entreprise (10 chiffres)"),
+        help_text=_("Avec ou sans points : 0123.456.789 ou 0123456789."),
+    )
     seen_gap = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, ip: str | None, count_lookup: bool = True, **kwargs):

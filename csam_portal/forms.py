@@ -16,7 +16,7 @@ class EnterpriseNumberField(forms.CharField):
     """
 
     default_error_messages = {
-        "invalid": _("Ce numéro d'entreprise n'est pas valable (10 chiffres, contrôle modulo 97)."),
+        "invalid": _("Vérifiez le numéro : 10 chiffres, par exemple 0123.456.789."),
     }
 
     def __init__(self, **kwargs):

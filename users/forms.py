@@ -31,7 +31,7 @@ class NissField(forms.CharField):
     """
 
     default_error_messages = {
-        "invalid": _("Ce numéro de registre national n'est pas valable (11 chiffres)."),
+        "invalid": _("Vérifiez le numéro : 11 chiffres, par exemple 85.07.30-033.28."),
     }
 
     def __init__(self, **kwargs):

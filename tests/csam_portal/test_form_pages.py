@@ -1,6 +1,6 @@
 """Every form page of the portal, walked: the error summary and «Erreur : » title of a refused
 form (GOV.UK's pattern), the required marks and their one explanation, the autocomplete purposes
-(WCAG 1.3.5)."""
+(WCAG 1.3.5), and messages that tell people what to type."""
 
 from dataclasses import dataclass
 from html import unescape
@@ -10,7 +10,7 @@ from django.contrib.auth.hashers import make_password
 from django.test.html import Element, parse_html
 from django.urls import reverse
 
-from access_managers.models import Registration
+from access_managers.models import AccessManager, Registration
 from tests.factories import (
     PASSWORD,
     AccessManagerFactory,
@@ -231,7 +231,6 @@ def _shown(client, name: str):
 
 
 # --- The error summary: what a refused form says, and where. ---
-# --- The error summary: what a refused form says, and where. ---
 @pytest.mark.parametrize("name", FORM_PAGES)
 def test_a_refused_form_shows_a_summary_linking_each_error_to_its_field(client, name):
     page = FORM_PAGES[name](client)
@@ -312,7 +311,6 @@ def test_the_summary_and_title_are_translated(client):
 
 
 # --- Required fields: marked «*» alike, explained once. ---
-# --- Required fields: marked «*» alike, explained once. ---
 def _marked(label: Element) -> bool:
     """Marked «*», by the form library (its asteriskField) or by hand in the label's text."""
     return "*" in _text(label) or any("asteriskField" in _classes(e) for e, _ in _walk(label))
@@ -321,6 +319,7 @@ def _marked(label: Element) -> bool:
 @dataclass
 class Control:
     name: str
+    label: str
     required: bool
     marked: bool
     autocomplete: str | None
@@ -347,6 +346,7 @@ def _controls(response) -> dict[str, Control]:
         name = _attr(element, "name")
         controls[name] = Control(
             name=name,
+            label=_text(label).strip(),
             required=required[name],
             marked=_marked(label),
             autocomplete=_attr(element, "autocomplete"),
@@ -404,7 +404,6 @@ def test_the_other_persons_fields_are_required_only_for_autre_personne(client):
 
 
 # --- Autocomplete: the person's own details, never another person's (WCAG 1.3.5). ---
-# --- Autocomplete: the person's own details, never another person's (WCAG 1.3.5). ---
 # fmt: off
 AUTOCOMPLETE = [
     # The person's own name and contact details: the browser may fill them in.
@@ -453,3 +452,78 @@ def test_each_field_says_whose_data_it_takes(client, name, field, purpose):
     controls = _controls(_shown(client, name))
 
     assert controls[field].autocomplete == purpose
+
+
+# --- Messages that say what to type. ---
+
+
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        ("0123.456.780", "Vérifiez le numéro\u202f: 10 chiffres, par exemple 0123.456.789."),
+        ("123", "Vérifiez le numéro\u202f: 10 chiffres, par exemple 0123.456.789."),
+    ],
+)
+def test_a_bad_enterprise_number_is_told_what_to_type(client, number, message):
+    page = FORM_PAGES["exceptional, status"](client)
+
+    response = client.post(page.url, {"ticket": "26A6HMZPQRCZ7", "number": number})
+
+    html = _page(response)
+    assert message in html
+    assert "modulo" not in html
+
+
+def test_a_bad_niss_is_told_what_to_type(client):
+    page = FORM_PAGES["co-GAP, search"](client)
+
+    response = client.post(page.url, {"niss": "80031510283"})
+
+    assert "Vérifiez le numéro\u202f: 11 chiffres, par exemple 85.07.30-033.28." in _page(response)
+    assert AccessManager.objects.filter(role="COGAP").count() == 0
+
+
+def test_the_exceptional_identity_form_says_dots_are_welcome(client):
+    html = _page(_shown(client, "exceptional, identity"))
+
+    assert "sans points ni tirets" not in html
+    assert "Avec ou sans les points et le tiret\u202f: 85.07.30-033.28 ou 85073003328." in html
+    assert "Avec ou sans points\u202f: 0123.456.789 ou 0123456789." in html
+
+
+def test_the_exceptional_identity_form_takes_numbers_with_dots_and_dash(client):
+    enterprise = EnterpriseFactory()
+    ahmed = PersonFactory(has_eid=False)
+    LegalFunctionFactory(enterprise=enterprise, person=ahmed)
+    client.get(reverse("access_managers:gap_exceptional"))
+    niss = ahmed.niss
+    dotted = f"{niss[:2]}.{niss[2:4]}.{niss[4:6]}-{niss[6:9]}.{niss[9:]}"
+
+    response = client.post(
+        reverse("access_managers:gap_exceptional_step", args=["identity"]),
+        {
+            EXCEPTIONAL: "identity",
+            "identity-niss": dotted,
+            "identity-first_name": ahmed.first_name,
+            "identity-last_name": ahmed.last_name,
+            "identity-number": enterprise.formatted_number,
+        },
+    )
+
+    assert response.status_code == 302
+    assert response.url == reverse("access_managers:gap_exceptional_step", args=["manager"])
+
+
+def test_the_co_gap_search_field_names_the_number(client):
+    controls = _controls(_shown(client, "co-GAP, search"))
+
+    assert controls["niss"].label == "Numéro de registre national (NISS)*"
+
+
+def test_the_family_name_is_last_name_in_english(client):
+    client.cookies["csam_language"] = "en"
+
+    controls = _controls(_shown(client, "exceptional, identity"))
+
+    assert controls["identity-last_name"].label == "Last name*"
+    assert controls["identity-first_name"].label == "First name*"

@@ -88,7 +88,7 @@ def test_a_question_with_a_mistake_is_corrected_then_sent(page, a11y):
 
     expect(page.locator("[data-error-summary]")).to_be_focused()
     expect(page.get_by_label("Numéro d'entreprise (facultatif)")).to_have_accessible_description(
-        re.compile("Ce numéro d'entreprise n'est pas valable")
+        re.compile(r"Vérifiez le numéro\s: 10 chiffres, par exemple 0123\.456\.789\.")
     )
     a11y(page)
     assert ContactMessage.objects.count() == 0
