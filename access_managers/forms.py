@@ -1,8 +1,9 @@
 """The screens of the GAP designation (flows.md §1) and the co-GAP form: parse, normalise, check.
 
-Labels marked with « * » are the seeds' own: the fields are checked here (and again by the
-service at «Confirmer») rather than marked required by the form library, which would add its own
-asterisk.
+A required field is declared `required`, so the form library marks it « * » like every field of
+the portal; the fields are checked again by the service at «Confirmer». Fields about the
+requester carry their autocomplete purpose; fields about another person are `autocomplete="off"`,
+so the browser never offers the requester's own details there (WCAG 1.3.5).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import unicodedata
 
 import phonenumbers
 from django import forms
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from access_managers import permissions, selectors, services
@@ -20,8 +21,6 @@ from access_managers.models import ExceptionalRequest
 from csam_portal.forms import EnterpriseNumberField
 from users.forms import NissField
 from users.models import Person
-
-REQUIRED = _("Ce champ est obligatoire.")
 
 
 class PhoneField(forms.CharField):
@@ -52,32 +51,22 @@ class PhoneField(forms.CharField):
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def _email_field(label):
+def _email_field(*, autocomplete: str):
     return forms.EmailField(
-        label=label,
-        required=False,
+        label=_("E-mail"),
         max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "aria-required": "true"}),
+        widget=forms.EmailInput(attrs={"autocomplete": autocomplete}),
         error_messages={
             "invalid": _("Saisissez une adresse e-mail valide, par exemple nom@entreprise.be.")
         },
     )
 
 
-def _phone_field():
+def _phone_field(*, autocomplete: str):
     return PhoneField(
-        label=_("Téléphone *"),
-        required=False,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "tel", "type": "tel", "aria-required": "true"}
-        ),
+        label=_("Téléphone"),
+        widget=forms.TextInput(attrs={"autocomplete": autocomplete, "type": "tel"}),
     )
-
-
-def _require(form: forms.Form, *names: str) -> None:
-    for name in names:
-        if not form.cleaned_data.get(name) and name not in form.errors:
-            form.add_error(name, forms.ValidationError(REQUIRED, code="required"))
 
 
 class SeenGapMixin:
@@ -124,7 +113,6 @@ class EnterpriseStepForm(SeenGapMixin, forms.Form):
     number = EnterpriseNumberField(
         label=_("Numéro d'entreprise"),
         help_text=_("Par exemple 0123.456.789, 0123456789 ou BE0123456789."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     seen_gap = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -152,17 +140,25 @@ class ManagerStepForm(forms.Form):
     """Screen 2: who becomes GAP (the requester or another person) and the contact data."""
 
     SELF, OTHER = "self", "other"
+    OTHER_PERSON_FIELDS = ("niss", "email", "phone")
 
     gap = forms.ChoiceField(
-        label=_("Qui sera Gestionnaire d'Accès Principal ?"),
-        widget=forms.RadioSelect,
-        required=False,
+        label=_("Qui sera Gestionnaire d'Accès Principal ?"), widget=forms.RadioSelect
     )
-    niss = NissField(label=_("Numéro de registre national * (11 chiffres)"), required=False)
-    email = _email_field(_("E-mail *"))
-    phone = _phone_field()
-    requester_email = _email_field(_("E-mail *"))
-    requester_phone = _phone_field()
+    niss = NissField(label=_("Numéro de registre national (11 chiffres)"))
+    email = _email_field(autocomplete="off")
+    phone = _phone_field(autocomplete="off")
+    requester_email = _email_field(autocomplete="email")
+    requester_phone = _phone_field(autocomplete="tel")
+
+    # Both blocks of the screen have an «E-mail» and a «Téléphone»: the error summary says whose.
+    error_summary_labels = {
+        "gap": _("Gestionnaire d'Accès Principal"),
+        "email": _("E-mail du Gestionnaire d'Accès Principal"),
+        "phone": _("Téléphone du Gestionnaire d'Accès Principal"),
+        "requester_email": _("Votre e-mail"),
+        "requester_phone": _("Votre téléphone"),
+    }
 
     def __init__(
         self,
@@ -185,19 +181,28 @@ class ManagerStepForm(forms.Form):
             choices.insert(0, (self.SELF, requester.full_name))
         self.fields["gap"].choices = choices
         self.fields["gap"].initial = choices[0][0]
-        self.fields["niss"].widget.attrs["aria-required"] = "true"
 
     @property
     def is_other(self) -> bool:
         return self.data.get(self.add_prefix("gap"), self.fields["gap"].initial) == self.OTHER
 
+    def full_clean(self):
+        """The other person's fields are required (and marked so) when «Autre personne» is
+        chosen only; they are marked whatever the choice, as the page shows them both ways."""
+        other = self.is_other
+        for name in self.OTHER_PERSON_FIELDS:
+            self.fields[name].required = other
+        try:
+            super().full_clean()
+        finally:
+            for name in self.OTHER_PERSON_FIELDS:
+                self.fields[name].required = True
+
     def clean(self):
         cleaned = super().clean()
-        _require(self, "gap", "requester_email", "requester_phone")
         if cleaned.get("gap") == self.SELF:
             self.person = self.requester
             return cleaned
-        _require(self, "niss", "email", "phone")
         niss = cleaned.get("niss")
         if not niss:
             return cleaned
@@ -255,21 +260,17 @@ class ManagerStepForm(forms.Form):
 class ConfirmationStepForm(forms.Form):
     """Screen 3: «Oui, je confirme»; `token` names the request, so it is carried out once."""
 
-    confirm = forms.BooleanField(label=_("Oui, je confirme"), required=False)
+    confirm = forms.BooleanField(
+        label=_("Oui, je confirme"),
+        error_messages={"required": _("Cochez « Oui, je confirme » pour confirmer la demande.")},
+    )
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
-
-    def clean_confirm(self) -> bool:
-        if not self.cleaned_data.get("confirm"):
-            raise forms.ValidationError(
-                _("Cochez « Oui, je confirme » pour confirmer la demande."), code="required"
-            )
-        return True
 
 
 class CoGapSearchForm(forms.Form):
     """The person to name co-GAP, found by their NISS in the national register."""
 
-    niss = NissField(label=_("NISS"))
+    niss = NissField(label=_("Numéro de registre national (NISS)"))
 
     def clean_niss(self) -> str:
         niss = self.cleaned_data["niss"]
@@ -292,7 +293,11 @@ class CoGapAddForm(CoGapSearchForm):
             "invalid": _("Saisissez une adresse e-mail valide, par exemple nom@entreprise.be.")
         },
     )
-    phone = PhoneField(label=_("Téléphone (facultatif)"), required=False)
+    phone = PhoneField(
+        label=_("Téléphone (facultatif)"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "type": "tel"}),
+    )
 
 
 def too_many_lookups() -> forms.ValidationError:
@@ -316,13 +321,23 @@ class IdentityStepForm(SeenGapMixin, forms.Form):
     enterprise. A mismatch gets one generic refusal: the page never tells which part is wrong,
     and an IP address gets only a few refusals an hour."""
 
-    niss = NissField(label=_("Numéro de registre national (11 chiffres)"), required=False)
-    first_name = forms.CharField(label=_("Prénom"), max_length=100, required=False)
-    last_name = forms.CharField(label=_("Nom"), max_length=100, required=False)
+    niss = NissField(
+        label=_("Numéro de registre national (11 chiffres)"),
+        help_text=_("Avec ou sans les points et le tiret : 85.07.30-033.28 ou 85073003328."),
+    )
+    first_name = forms.CharField(
+        label=_("Prénom"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=pgettext_lazy("family name", "Nom"),
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
     number = EnterpriseNumberField(
         label=_("Numéro d'entreprise (10 chiffres)"),
-        required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        help_text=_("Avec ou sans points : 0123.456.789 ou 0123456789."),
     )
     seen_gap = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -330,12 +345,9 @@ class IdentityStepForm(SeenGapMixin, forms.Form):
         self.ip = ip
         self.count_lookup = count_lookup
         super().__init__(*args, **kwargs)
-        for name in ("niss", "first_name", "last_name", "number"):
-            self.fields[name].widget.attrs["aria-required"] = "true"
 
     def clean(self):
         cleaned = super().clean()
-        _require(self, "niss", "first_name", "last_name", "number")
         if self.errors:
             return cleaned
         if self.count_lookup and not services.identity_check_allowed(ip=self.ip):
@@ -372,7 +384,11 @@ class IdentityStepForm(SeenGapMixin, forms.Form):
 class TicketStatusForm(forms.Form):
     """A ticket and its enterprise's number: both must match to see the request's status."""
 
-    ticket = forms.CharField(label=_("Numéro de ticket"), max_length=20)
+    ticket = forms.CharField(
+        label=_("Numéro de ticket"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
     number = EnterpriseNumberField(label=_("Numéro d'entreprise"))
 
     def __init__(self, *args, ip: str | None, **kwargs):

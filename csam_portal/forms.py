@@ -11,15 +11,19 @@ from csam_portal.models import ContactMessage
 class EnterpriseNumberField(forms.CharField):
     """An enterprise number as people type it (0123456789, 0123.456.789, BE 0123 456 789).
 
-    Cleans to its 10 digits, refusing a number whose mod-97 check fails.
+    Cleans to its 10 digits, refusing a number whose mod-97 check fails. The browser offers no
+    number typed before (`autocomplete="off"`): it is rarely the same enterprise twice.
     """
 
     default_error_messages = {
-        "invalid": _("Ce numéro d'entreprise n'est pas valable (10 chiffres, contrôle modulo 97)."),
+        "invalid": _("Vérifiez le numéro : 10 chiffres, par exemple 0123.456.789."),
     }
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 20)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+        )
         super().__init__(**kwargs)
 
     def clean(self, value) -> str:
@@ -39,7 +43,6 @@ class ContactForm(forms.ModelForm):
         label=_("Numéro d'entreprise (facultatif)"),
         required=False,
         help_text=_("Par exemple 0123.456.789, si votre question concerne une entreprise."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
     send_copy = forms.BooleanField(
         label=_("Recevoir par e-mail un accusé de réception avec la référence"),

@@ -23,16 +23,23 @@ EU_COUNTRIES = [
 
 
 class NissField(forms.CharField):
-    """A national register or BIS number as people type it (80.03.15-102.82): its 11 digits."""
+    """A national register or BIS number as people type it (80.03.15-102.82): its 11 digits.
+
+    The browser offers no number typed before (`autocomplete="off"`): on a shared computer it
+    would offer one person's number to the next, and a form naming another person would be
+    offered the user's own.
+    """
 
     default_error_messages = {
-        "invalid": _("Ce numéro de registre national n'est pas valable (11 chiffres)."),
+        "invalid": _("Vérifiez le numéro : 11 chiffres, par exemple 85.07.30-033.28."),
     }
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 20)
         kwargs.setdefault("label", _("Numéro de registre national"))
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric"}))
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+        )
         super().__init__(**kwargs)
 
     def clean(self, value) -> str:
@@ -135,6 +142,7 @@ class CredentialsForm(KeyForm):
         error_messages={
             "invalid": _("De 3 à 150 lettres, chiffres ou caractères . @ + - _ sans espace.")
         },
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
     )
     password1 = forms.CharField(
         label=_("Mot de passe"),
@@ -179,6 +187,7 @@ class EmailKeyForm(CredentialsForm):
     submit_label = _("Envoyer le code de vérification")
     email = forms.EmailField(
         label=_("Adresse e-mail"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_("Le code de sécurité vous sera envoyé à cette adresse à chaque connexion."),
         error_messages={
             "invalid": _("Saisissez une adresse e-mail valide, par exemple nom@entreprise.be.")

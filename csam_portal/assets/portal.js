@@ -35,3 +35,23 @@
     form.addEventListener("change", function () { update(form); });
   });
 })();
+
+/* A refused form's error summary (templates/includes/error_summary.html) takes the focus, so it
+   is read first; each of its links puts the focus in its field, with the field's label in view. */
+(function () {
+  "use strict";
+  var summary = document.querySelector("[data-error-summary]");
+  if (!summary) { return; }
+  summary.focus();
+  summary.addEventListener("click", function (event) {
+    var link = event.target.closest('a[href^="#"]');
+    var field = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) { return; }
+    event.preventDefault();
+    var choice = field.type === "radio" || field.type === "checkbox";
+    var label = (choice && field.closest("fieldset")) ||
+      document.querySelector('label[for="' + field.id + '"]') || field;
+    label.scrollIntoView();
+    field.focus({ preventScroll: true });
+  });
+})();

@@ -176,7 +176,7 @@ def test_legal_representative_designates_another_person_in_dutch(client, lr):
 @pytest.mark.parametrize(
     ("number", "message"),
     [
-        ("0123.456.780", "Ce numéro d'entreprise n'est pas valable"),
+        ("0123.456.780", "Vérifiez le numéro : 10 chiffres, par exemple 0123.456.789."),
         ("0200.000.043", "n'est pas connu de la Banque-Carrefour des Entreprises"),
     ],
 )
@@ -238,7 +238,7 @@ def test_screen_two_refuses_bad_contact_data_and_keeps_the_values(client, lr):
 
     assert response.status_code == 200
     html = text(response)
-    assert "Ce numéro de registre national n'est pas valable" in html
+    assert "Vérifiez le numéro : 11 chiffres, par exemple 85.07.30-033.28." in html
     assert "Saisissez une adresse e-mail valide" in html
     assert "Ce numéro de téléphone n'est pas valable" in html
     assert "Ce champ est obligatoire." in html

@@ -138,7 +138,7 @@ def test_naming_a_co_gap_shows_the_name_then_adds_them(client, world):
 @pytest.mark.parametrize(
     ("niss", "message"),
     [
-        ("12345678901", "Ce numéro de registre national n'est pas valable"),
+        ("12345678901", "Vérifiez le numéro : 11 chiffres, par exemple 85.07.30-033.28."),
         ("85073003328", "Ce numéro n'est pas connu du registre national."),
     ],
 )

@@ -44,7 +44,11 @@ def test_without_the_copy_box_no_email_is_queued(client):
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("enterprise_number", "0410472921", "Ce numéro d'entreprise n'est pas valable"),
+        (
+            "enterprise_number",
+            "0410472921",
+            "Vérifiez le numéro : 10 chiffres, par exemple 0123.456.789.",
+        ),
         ("email", "marie@", "Saisissez une adresse e-mail valide, par exemple nom@entreprise.be."),
         ("message", "", "Ce champ est obligatoire."),
     ],

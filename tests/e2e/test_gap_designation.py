@@ -2,6 +2,7 @@
 labels: Marie designates herself, Jan designates Sofie, Nathalie is already GAP, and Claire,
 Thomas and Patrick are refused."""
 
+import re
 from io import StringIO
 
 import pytest
@@ -60,8 +61,8 @@ def test_marie_designates_herself(page, a11y, demo):
     a11y(page)
     page.get_by_label("Marie Dubois").check()
     contact = page.get_by_role("region", name="Vos données de contact")
-    contact.get_by_label("E-mail *").fill("direction@boulangerie-dubois.be")
-    contact.get_by_label("Téléphone *").fill("02 512 34 56")
+    contact.get_by_label("E-mail").fill("direction@boulangerie-dubois.be")
+    contact.get_by_label("Téléphone").fill("02 512 34 56")
     page.get_by_role("button", name="Suivant").click()
 
     expect(
@@ -72,7 +73,7 @@ def test_marie_designates_herself(page, a11y, demo):
     a11y(page)
     page.get_by_role("link", name="← Corriger").click()
     expect(
-        page.get_by_role("region", name="Vos données de contact").get_by_label("E-mail *")
+        page.get_by_role("region", name="Vos données de contact").get_by_label("E-mail")
     ).to_have_value("direction@boulangerie-dubois.be")
     a11y(page)
     page.get_by_role("button", name="Suivant").click()
@@ -104,15 +105,15 @@ def test_jan_designates_sofie(page, a11y, demo):
 
     page.get_by_label("Autre personne").check()
     other = page.get_by_role("group", name="Autre personne")
-    other.get_by_label("Numéro de registre national * (11 chiffres)").fill(SOFIE)
-    other.get_by_label("E-mail *").fill("acces@peeters-logistics.be")
-    other.get_by_label("Téléphone *").fill("03 231 45 67")
+    other.get_by_label("Numéro de registre national (11 chiffres)").fill(SOFIE)
+    other.get_by_label("E-mail").fill("acces@peeters-logistics.be")
+    other.get_by_label("Téléphone").fill("03 231 45 67")
     contact = page.get_by_role("region", name="Vos données de contact")
     expect(
         contact.get_by_text("Remarque\u202f: vos données de contact seront utilisées")
     ).to_be_visible()
-    contact.get_by_label("E-mail *").fill("jan.peeters@peeters-logistics.be")
-    contact.get_by_label("Téléphone *").fill("0470 12 34 56")
+    contact.get_by_label("E-mail").fill("jan.peeters@peeters-logistics.be")
+    contact.get_by_label("Téléphone").fill("0470 12 34 56")
     a11y(page)
     page.get_by_role("button", name="Suivant").click()
 
@@ -166,6 +167,27 @@ def test_those_who_may_not_register_are_refused(page, a11y, demo, niss, number, 
     _to_designation_as(page, a11y, niss)
     _register(page, number)
 
-    expect(page.get_by_text(message)).to_be_visible()
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text(message)
+    field = page.get_by_label("Numéro d'entreprise")
+    expect(field).to_have_accessible_description(re.compile(re.escape(message)))
     a11y(page)
     assert not AccessManager.objects.filter(enterprise=number).exists()
+
+
+def test_a_refused_suivant_focuses_the_error_summary_and_says_erreur(page, a11y, demo):
+    _to_designation_as(page, a11y, MARIE)
+    _register(page, "0410.472.920")
+    a11y(page)
+
+    page.get_by_role("button", name="Suivant").click()
+
+    expect(page).to_have_title(re.compile("^Erreur\u202f: Enregistrement de l'entreprise"))
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    expect(page.get_by_role("heading", name="Il y a un problème")).to_be_visible()
+    a11y(page)
+    page.get_by_role("link", name="Votre e-mail – Ce champ est obligatoire.").click()
+    contact = page.get_by_role("region", name="Vos données de contact")
+    expect(contact.get_by_label("E-mail")).to_be_focused()
+    assert not AccessManager.objects.filter(enterprise="0410472920").exists()

@@ -36,7 +36,7 @@ def _identity(page, a11y, *, niss, first_name, last_name, number):
     a11y(page)
     page.get_by_label("Numéro de registre national (11 chiffres)").fill(niss)
     page.get_by_label("Prénom").fill(first_name)
-    page.get_by_label("Nom", exact=True).fill(last_name)
+    page.get_by_label("Nom*", exact=True).fill(last_name)
     page.get_by_label("Numéro d'entreprise (10 chiffres)").fill(number)
     page.get_by_role("button", name="Enregistrer mon entreprise dans CSAM").click()
     expect(
@@ -77,8 +77,8 @@ def test_ahmed_designates_himself_without_an_eid(page, a11y, demo):
     )
     page.get_by_label("Ahmed El Amrani").check()
     contact = page.get_by_role("region", name="Vos données de contact")
-    contact.get_by_label("E-mail *").fill("direction@atlas-trading.be")
-    contact.get_by_label("Téléphone *").fill("02 512 34 56")
+    contact.get_by_label("E-mail").fill("direction@atlas-trading.be")
+    contact.get_by_label("Téléphone").fill("02 512 34 56")
 
     filename = _confirm_and_download(page, a11y)
 
@@ -98,12 +98,12 @@ def test_elena_designates_luca(page, a11y, demo):
     )
     page.get_by_label("Autre personne").check()
     other = page.get_by_role("group", name="Autre personne")
-    other.get_by_label("Numéro de registre national * (11 chiffres)").fill("92091211169")
-    other.get_by_label("E-mail *").fill("acces@rossi-design.be")
-    other.get_by_label("Téléphone *").fill("0470 12 34 56")
+    other.get_by_label("Numéro de registre national (11 chiffres)").fill("92091211169")
+    other.get_by_label("E-mail").fill("acces@rossi-design.be")
+    other.get_by_label("Téléphone").fill("0470 12 34 56")
     contact = page.get_by_role("region", name="Vos données de contact")
-    contact.get_by_label("E-mail *").fill("elena@rossi-design.be")
-    contact.get_by_label("Téléphone *").fill("0470 65 43 21")
+    contact.get_by_label("E-mail").fill("elena@rossi-design.be")
+    contact.get_by_label("Téléphone").fill("0470 65 43 21")
     a11y(page)
 
     _confirm_and_download(page, a11y)
@@ -145,8 +145,8 @@ def test_the_receipt_and_the_status_page_give_the_document_to_another_browser(
     )
     page.get_by_label("Ahmed El Amrani").check()
     contact = page.get_by_role("region", name="Vos données de contact")
-    contact.get_by_label("E-mail *").fill("direction@atlas-trading.be")
-    contact.get_by_label("Téléphone *").fill("02 512 34 56")
+    contact.get_by_label("E-mail").fill("direction@atlas-trading.be")
+    contact.get_by_label("Téléphone").fill("02 512 34 56")
     _confirm_and_download(page, a11y)
     expect(
         page.get_by_text(

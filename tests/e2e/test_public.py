@@ -86,7 +86,10 @@ def test_a_question_with_a_mistake_is_corrected_then_sent(page, a11y):
     page.get_by_label("Votre question").fill("Comment désigner mon comptable ?")
     page.get_by_role("button", name="Envoyer ma question").click()
 
-    expect(page.get_by_text("Ce numéro d'entreprise n'est pas valable")).to_be_visible()
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    expect(page.get_by_label("Numéro d'entreprise (facultatif)")).to_have_accessible_description(
+        re.compile(r"Vérifiez le numéro\s: 10 chiffres, par exemple 0123\.456\.789\.")
+    )
     a11y(page)
     assert ContactMessage.objects.count() == 0
 

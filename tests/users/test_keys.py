@@ -105,7 +105,7 @@ def test_eid_refuses_a_mistyped_number_with_a_clear_message(client):
     response = client.post(reverse("users:login_eid"), {"niss": "80031510283", "pin": "1234"})
 
     assert response.status_code == 200
-    message = "Ce numéro de registre national n'est pas valable (11 chiffres)."
+    message = "Vérifiez le numéro : 11 chiffres, par exemple 85.07.30-033.28."
     assert message in _page(response)
     assert _logged_in(client) is None
     assert User.objects.count() == 0
