@@ -360,8 +360,8 @@ def email_key_verify(request: HttpRequest) -> HttpResponse:
         try:
             user = services.email_key_activate(
                 user=request.user,
-                username=pending["username"],
-                password_hash=pending["password_hash"],
+                username=pending.get("username"),  # none when the account keeps its own
+                password_hash=pending.get("password_hash"),
                 email=pending["email"],
                 code=form.cleaned_data["code"],
                 actor=_actor(request),
@@ -397,8 +397,8 @@ def totp_key(request: HttpRequest) -> HttpResponse:
         try:
             user = services.totp_key_activate(
                 user=request.user,
-                username=form.cleaned_data["username"],
-                password_hash=form.cleaned_data["password_hash"],
+                username=form.cleaned_data.get("username"),  # none when the account keeps its own
+                password_hash=form.cleaned_data.get("password_hash"),
                 secret=pending["secret"],
                 code=form.cleaned_data["code"],
                 actor=_actor(request),
