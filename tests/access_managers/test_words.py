@@ -7,7 +7,12 @@ import pytest
 from django.urls import reverse
 
 from access_managers.models import AccessManager
-from tests.factories import AccessManagerFactory
+from tests.factories import (
+    AccessManagerFactory,
+    EnterpriseFactory,
+    LegalFunctionFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +105,52 @@ def test_the_enterprise_pages_breadcrumb_leads_back_through_the_service(client, 
         "Mes entreprises",
         "Boulangerie Test",
     ]
+
+
+def _designate_oneself(client, enterprise, email):
+    """The standard procedure's three screens (flows.md §1), the requester as GAP."""
+    wizard = "gap_designation_wizard-current_step"
+    client.get(reverse("access_managers:gap_designate"))
+    step = reverse("access_managers:gap_designate_step", args=["enterprise"])
+    client.post(step, {wizard: "enterprise", "enterprise-number": enterprise.number})
+    step = reverse("access_managers:gap_designate_step", args=["manager"])
+    client.post(
+        step,
+        {
+            wizard: "manager",
+            "manager-gap": "self",
+            "manager-requester_email": email,
+            "manager-requester_phone": "02 512 34 56",
+        },
+    )
+    step = reverse("access_managers:gap_designate_step", args=["confirmation"])
+    token = client.get(step).context["form"].initial["token"]
+    data = {wizard: "confirmation", "confirmation-token": token, "confirmation-confirm": "on"}
+    return client.post(step, data)
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("fr", "Un e-mail de confirmation contenant les instructions sera envoyé à gap@test.be."),
+        (
+            "nl",
+            "Er wordt een e-mail met de bevestiging en de instructies verzonden naar gap@test.be.",
+        ),
+        ("de", "Eine Bestätigungs-E-Mail mit den Anweisungen wird an gap@test.be gesendet."),
+        ("en", "A confirmation email with the instructions will be sent to gap@test.be."),
+    ],
+)
+def test_the_designation_success_ends_its_email_sentence_with_a_full_stop(
+    client, language, sentence
+):
+    enterprise = EnterpriseFactory(name="Boulangerie Test")
+    user = UserFactory()
+    LegalFunctionFactory(enterprise=enterprise, person=user.person)
+    client.force_login(user)
+    done = _designate_oneself(client, enterprise, "gap@test.be")
+    client.post(reverse("language_set"), {"language": language, "next": "/"})
+
+    html = text(client.get(done.url))
+
+    assert sentence in html
