@@ -10,7 +10,9 @@ from django.utils import formats, timezone, translation
 
 from access_managers import services
 from access_managers.models import AccessManager, ExceptionalRequest
+from csam_portal.audit import Actor
 from csam_portal.models import OutboundEmail
+from tests.factories import EnterpriseFactory, LegalFunctionFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +72,30 @@ def test_german_date_and_time_are_digits_as_in_the_lockout_email_and_the_admin()
         written = formats.date_format(timezone.localtime(MOMENT), "DATETIME_FORMAT")
 
     assert written == "27.11.2026 11:05"
+
+
+def test_the_german_status_page_of_an_exceptional_request_writes_27_11_2026(client):
+    enterprise = EnterpriseFactory()
+    requester = PersonFactory(has_eid=False)
+    LegalFunctionFactory(enterprise=enterprise, person=requester)
+    exceptional = services.exceptional_request_create(
+        enterprise_number=enterprise.number,
+        requester=requester,
+        person=requester,
+        email="a@b.be",
+        phone="+3225123456",
+        seen_gap=None,
+        language="de",
+        actor=Actor.system("tests"),
+    )
+    ExceptionalRequest.objects.filter(pk=exceptional.pk).update(created_at=MOMENT)
+    client.post(reverse("language_set"), {"language": "de", "next": "/"})
+
+    response = client.post(
+        reverse("access_managers:exceptional_status"),
+        {"ticket": exceptional.ticket, "number": enterprise.number},
+    )
+
+    html = unescape(response.content.decode())
+    assert "27.11.2026" in html
+    assert "27/11/2026" not in html
