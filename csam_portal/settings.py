@@ -193,6 +193,7 @@ LANGUAGE_COOKIE_NAME = "csam_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["csam_portal.formats"]  # 27.11.2026 in German, 27/11/2026 elsewhere
 USE_I18N = True
 TIME_ZONE = "Europe/Brussels"
 USE_TZ = True

@@ -29,7 +29,6 @@ urlpatterns = [
     path("contact/", views.contact, name="contact"),
     path("contact/sent/", views.contact_sent, name="contact_sent"),
     path("cookies/", page("cookies"), name="cookies"),
-    path("cookies/accept/", views.cookies_accept, name="cookies_accept"),
     path("language/", views.language_set, name="language_set"),
     path("logout/", views.logout, name="logout"),
     path("health/", views.health, name="health"),

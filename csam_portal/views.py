@@ -1,4 +1,4 @@
-"""The public pages (flows.md §0 and §7), the language switch, the cookie banner and /health/."""
+"""The public pages (flows.md §0 and §7), the language switch and /health/."""
 
 from django.conf import settings
 from django.contrib import auth
@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from csam_portal import health as health_checks
 from csam_portal import services
 from csam_portal.audit import Actor
-from csam_portal.context_processors import COOKIE_CONSENT_NAME
 from csam_portal.forms import ContactForm
 from users import fas
 from users import services as user_services
@@ -97,20 +96,6 @@ def language_set(request: HttpRequest) -> HttpResponse:
         user_services.user_language_set(
             user=request.user, language=language, actor=Actor.from_request(request)
         )
-    return response
-
-
-@require_POST
-def cookies_accept(request: HttpRequest) -> HttpResponse:
-    """«J'accepte»: the banner is not shown again for a year."""
-    response = HttpResponseRedirect(_safe_next(request))
-    response.set_cookie(
-        COOKIE_CONSENT_NAME,
-        "1",
-        max_age=365 * 24 * 3600,
-        samesite="Lax",
-        secure=request.is_secure(),
-    )
     return response
 
 

@@ -131,9 +131,10 @@ class CodeForm(KeyForm):
 
 
 class CredentialsForm(KeyForm):
-    """Choose (or confirm) the username and a password of the security-code keys.
+    """Choose the username and a password of the security-code keys, unless the account has them.
 
-    cleaned_data has `username` and `password_hash`, never the password itself.
+    cleaned_data has `username` and `password_hash`, never the password itself; neither when the
+    account already has a username and a password (another key's): the key keeps them.
     """
 
     username = forms.RegexField(
@@ -157,8 +158,12 @@ class CredentialsForm(KeyForm):
 
     def __init__(self, *args, user: User, **kwargs):
         self.user = user
+        self.keeps_credentials = user.has_credentials
         super().__init__(*args, **kwargs)
-        if user.username:
+        if self.keeps_credentials:
+            for name in ["username", "password1", "password2"]:
+                del self.fields[name]
+        elif user.username:
             self.fields["username"].initial = user.username
 
     def clean_username(self) -> str:

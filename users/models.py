@@ -161,6 +161,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         """The name the header greets: «Bienvenue, <Prénom Nom>»."""
         return self.person.full_name if self.person_id else (self.username or "")
 
+    @property
+    def has_credentials(self) -> bool:
+        """A username and a password: the same for every key that asks for them."""
+        return bool(self.username) and self.has_usable_password()
+
 
 class SimulatedCard(models.Model):
     """The simulator's side of a card key: a person's eID card, or a European eID (eIDAS).

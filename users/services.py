@@ -243,13 +243,21 @@ def totp_code_use(*, user: User, code: str, secret: str | None = None) -> bool:
 
 
 def email_key_activate(
-    *, user: User, username: str, password_hash: str, email: str, code: str, actor: audit.Actor
+    *,
+    user: User,
+    username: str | None = None,
+    password_hash: str | None = None,
+    email: str,
+    code: str,
+    actor: audit.Actor,
 ) -> User:
     """Activate the «Code de sécurité par e-mail» key once the address is verified by `code`.
 
+    Without `username` and `password_hash` the key keeps the account's (another key's).
     Raises ValidationError if the code is wrong, expired or used, or the username was taken
-    meanwhile; the key is not activated then, but a wrong code counts (three, and it is spent):
-    the code is checked in a transaction of its own, committed before the refusal.
+    meanwhile, or the account has no credentials to keep; the key is not activated then, but a
+    wrong code counts (three, and it is spent): the code is checked in a transaction of its
+    own, committed before the refusal.
     """
     if not security_code_use(user=user, purpose=SecurityCode.Purpose.VERIFY_EMAIL, code=code):
         raise ValidationError(
@@ -263,7 +271,12 @@ def email_key_activate(
 
 @transaction.atomic
 def _email_key_set(
-    *, user: User, username: str, password_hash: str, email: str, actor: audit.Actor
+    *,
+    user: User,
+    username: str | None,
+    password_hash: str | None,
+    email: str,
+    actor: audit.Actor,
 ) -> User:
     before = audit.snapshot(user)
     _set_credentials(user, username=username, password_hash=password_hash)
@@ -279,11 +292,19 @@ def _email_key_set(
 
 @transaction.atomic
 def totp_key_activate(
-    *, user: User, username: str, password_hash: str, secret: str, code: str, actor: audit.Actor
+    *,
+    user: User,
+    username: str | None = None,
+    password_hash: str | None = None,
+    secret: str,
+    code: str,
+    actor: audit.Actor,
 ) -> User:
     """Activate the mobile-application key once it shows the right code for `secret`.
 
-    Raises ValidationError if the code is not the application's current one.
+    Without `username` and `password_hash` the key keeps the account's (another key's).
+    Raises ValidationError if the code is not the application's current one, the username was
+    taken meanwhile, or the account has no credentials to keep.
     """
     if not totp_code_use(user=user, code=code, secret=secret):
         raise ValidationError(
@@ -391,7 +412,14 @@ def account_lock_lift(*, locks: QuerySet[AccountLock], actor: audit.Actor) -> in
     return lifted
 
 
-def _set_credentials(user: User, *, username: str, password_hash: str) -> None:
+def _set_credentials(user: User, *, username: str | None, password_hash: str | None) -> None:
+    """Give `user` these credentials; None for both keeps the ones the account has."""
+    if username is None and password_hash is None:
+        if not user.has_credentials:
+            raise ValidationError(
+                _("Choisissez un nom d'utilisateur et un mot de passe."), code="no_credentials"
+            )
+        return
     if User.objects.filter(username=username).exclude(pk=user.pk).exists():
         raise ValidationError(_("Ce nom d'utilisateur est déjà pris."), code="username_taken")
     user.username = username

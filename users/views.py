@@ -1,7 +1,6 @@
 """The CSAM login «S'identifier à l'administration en ligne», each key's steps, and
 «Mes clés numériques». Views stay thin: forms clean, `authenticate()` decides, services write."""
 
-import base64
 import logging
 import secrets
 from functools import wraps
@@ -360,8 +359,8 @@ def email_key_verify(request: HttpRequest) -> HttpResponse:
         try:
             user = services.email_key_activate(
                 user=request.user,
-                username=pending["username"],
-                password_hash=pending["password_hash"],
+                username=pending.get("username"),  # none when the account keeps its own
+                password_hash=pending.get("password_hash"),
                 email=pending["email"],
                 code=form.cleaned_data["code"],
                 actor=_actor(request),
@@ -397,8 +396,8 @@ def totp_key(request: HttpRequest) -> HttpResponse:
         try:
             user = services.totp_key_activate(
                 user=request.user,
-                username=form.cleaned_data["username"],
-                password_hash=form.cleaned_data["password_hash"],
+                username=form.cleaned_data.get("username"),  # none when the account keeps its own
+                password_hash=form.cleaned_data.get("password_hash"),
                 secret=pending["secret"],
                 code=form.cleaned_data["code"],
                 actor=_actor(request),
@@ -414,10 +413,8 @@ def totp_key(request: HttpRequest) -> HttpResponse:
             )
             return redirect("users:digital_keys")
     uri = keys.totp_uri(request.user, pending["secret"])
-    svg = segno.make(uri, error="m").svg_inline(
-        scale=5, svgclass=None, lineclass=None, omitsize=False
-    )
-    qr = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    # A data: URI needs the SVG namespace, which svg_inline() leaves out: the image stayed blank.
+    qr = segno.make(uri, error="m").svg_data_uri(scale=5)
     secret = " ".join(pending["secret"][i : i + 4] for i in range(0, len(pending["secret"]), 4))
     return render(request, "users/totp_key.html", {"form": form, "qr": qr, "secret": secret})
 

@@ -122,29 +122,11 @@ def test_public_pages_need_no_database_query(client, db, django_assert_num_queri
             assert client.get(reverse(name)).status_code == 200
 
 
-def test_cookie_banner_shows_until_accepted_then_stays_hidden(client):
-    banner = "Nous utilisons des cookies sur ce site pour améliorer votre expérience utilisateur."
-    assert banner in client.get(reverse("about")).content.decode()
-
-    response = client.post(reverse("cookies_accept"), {"next": reverse("about")})
-
-    assert response.status_code == 302
-    assert response.url == reverse("about")
-    assert response.cookies["csam_cookies_accepted"]["max-age"] == 365 * 24 * 3600
-    assert banner not in client.get(reverse("about")).content.decode()
-
-
 def test_favicon_ico_leads_to_the_portals_icon(client):
     response = client.get("/favicon.ico")
 
     assert response.status_code == 301
     assert response.url.endswith("portal/favicon.svg")
-
-
-def test_cookie_accept_does_not_redirect_to_another_site(client):
-    response = client.post(reverse("cookies_accept"), {"next": "https://evil.example/"})
-
-    assert response.url == reverse("home")
 
 
 def test_unknown_page_is_the_portals_404_with_the_contact_centre(client, settings):

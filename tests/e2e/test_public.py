@@ -60,20 +60,16 @@ def test_access_management_page_leads_to_both_procedures(page, a11y):
     a11y(page)
 
 
-def test_cookie_banner_is_accepted_once_and_stays_away(page, a11y):
-    page.goto("/cookies/")
+def test_no_banner_asks_for_cookies_the_footer_leads_to_the_cookie_page(page, a11y):
+    page.goto("/")
     a11y(page)
-    banner = page.get_by_role("region", name="Cookies")
-    expect(banner).to_contain_text("Nous utilisons des cookies sur ce site")
+    expect(page.get_by_role("button", name="J'accepte")).to_have_count(0)
+    expect(page.get_by_text("améliorer votre expérience")).to_have_count(0)
 
-    banner.get_by_role("button", name="J'accepte").click()
-    expect(page).to_have_url(re.compile(r"/cookies/$"))
+    page.get_by_role("contentinfo").get_by_role("link", name="Cookies").click()
+    expect(page.get_by_role("heading", level=1, name="Cookies")).to_be_visible()
+    expect(page.get_by_text("la loi ne requiert pas votre consentement")).to_be_visible()
     a11y(page)
-    expect(page.get_by_role("region", name="Cookies")).to_have_count(0)
-
-    page.get_by_role("link", name="ACCUEIL", exact=True).click()
-    a11y(page)
-    expect(page.get_by_role("region", name="Cookies")).to_have_count(0)
 
 
 def test_a_question_with_a_mistake_is_corrected_then_sent(page, a11y):

@@ -380,9 +380,9 @@ def test_a_key_can_be_deactivated(client, marie):
     assert AuditRecord.objects.filter(action="email_code_key_deactivate").exists()
 
 
-def test_a_taken_username_is_refused_at_activation(client, marie):
+def test_a_taken_username_is_refused_at_activation(client):
     UserFactory(username="taken")
-    _eid(client, marie.person)
+    _eid(client, SimulatedCardFactory().person)  # a first login: an account without a username
 
     response = client.post(
         reverse("users:email_key"),
