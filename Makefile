@@ -58,8 +58,9 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test]"
 	touch $@
 
+# --ignore-scripts: vnu-jar's install script would download a Java runtime; the machine's is used.
 node_modules/.package-lock.json: package.json package-lock.json
-	npm ci --no-fund --no-audit --loglevel=error
+	npm ci --ignore-scripts --no-fund --no-audit --loglevel=error
 
 var:
 	mkdir -p var/static

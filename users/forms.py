@@ -20,6 +20,13 @@ EU_COUNTRIES = [
     ("LV", "Latvija"), ("MT", "Malta"), ("NL", "Nederland"), ("PL", "Polska"), ("PT", "Portugal"),
     ("RO", "România"), ("SE", "Sverige"), ("SI", "Slovenija"), ("SK", "Slovensko"),
 ]  # fmt: skip
+# The language of each name above; «Éire / Ireland» is in two and keeps the page's.
+EU_COUNTRY_LANGUAGES = {
+    "AT": "de", "BG": "bg", "CY": "el", "CZ": "cs", "DE": "de", "DK": "da", "EE": "et", "EL": "el",
+    "ES": "es", "FI": "fi", "FR": "fr", "HR": "hr", "HU": "hu", "IT": "it", "LT": "lt", "LU": "lb",
+    "LV": "lv", "MT": "mt", "NL": "nl", "PL": "pl", "PT": "pt", "RO": "ro", "SE": "sv", "SI": "sl",
+    "SK": "sk",
+}  # fmt: skip
 
 
 class NissField(forms.CharField):
@@ -84,9 +91,21 @@ class ItsmeForm(CardForm):
     submit_label = _("Envoyer la demande à itsme")
 
 
+class CountrySelect(forms.Select):
+    """The countries, each option marked with the language of its name (for screen readers)."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value in EU_COUNTRY_LANGUAGES:
+            option["attrs"]["lang"] = EU_COUNTRY_LANGUAGES[value]
+        return option
+
+
 class EidasForm(CardForm):
     country = forms.ChoiceField(
-        label=_("Pays de votre identité électronique"), choices=EU_COUNTRIES
+        label=_("Pays de votre identité électronique"),
+        choices=EU_COUNTRIES,
+        widget=CountrySelect,
     )
     niss = NissField(
         label=_("Numéro BIS ou de registre national"),

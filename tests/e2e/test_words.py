@@ -46,9 +46,10 @@ def test_a_tables_caption_is_above_it(page, a11y):
     a11y(page)
 
     caption = page.get_by_text("Les cookies de ce portail").bounding_box()
-    header = page.get_by_role("columnheader", name="Nom").bounding_box()
+    first_row = page.locator("main table tbody tr").first.bounding_box()  # on a phone the
+    # header row is left to screen readers: the rows come right after the caption
 
-    assert caption["y"] + caption["height"] <= header["y"]
+    assert caption["y"] + caption["height"] <= first_row["y"]
 
 
 def _heading_styles(page, level: str) -> set[tuple[str, str]]:

@@ -209,6 +209,15 @@ def test_european_identity_logs_in_from_its_country_only(client, ahmed):
     assert _logged_in(client).person == ahmed
 
 
+def test_each_country_of_the_european_key_is_marked_with_the_language_of_its_name(client):
+    html = client.get(reverse("users:login_eidas")).content.decode()
+
+    assert '<option value="AT" lang="de">Österreich</option>' in html
+    assert '<option value="BG" lang="bg">България</option>' in html
+    assert '<option value="IT" lang="it">Italia</option>' in html
+    assert '<option value="IE">Éire / Ireland</option>' in html  # two languages: the page's
+
+
 def test_european_key_needs_a_linked_identity(client, marie):
     response = client.post(
         reverse("users:login_eidas"), {"country": "IT", "niss": marie.person.niss, "pin": "1234"}
