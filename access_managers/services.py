@@ -20,8 +20,8 @@ from access_managers.models import (
     Procedure,
     Registration,
 )
-from csam_portal import audit, outbox, throttle
-from csam_portal.converters import TICKET_ALPHABET
+from csam_portal.core import audit, outbox, throttle
+from csam_portal.core.converters import TICKET_ALPHABET
 from csam_portal.models import OutboundEmail
 from enterprises.models import Enterprise
 from users.models import Person

@@ -10,8 +10,9 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from csam_portal import audit, outbox, services
-from csam_portal.audit import Actor
+from csam_portal import services
+from csam_portal.core import audit, outbox
+from csam_portal.core.audit import Actor
 from csam_portal.models import AuditRecord, ContactMessage, OutboundEmail
 
 

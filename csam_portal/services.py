@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from csam_portal import audit, outbox, throttle
+from csam_portal.core import audit, outbox, throttle
 from csam_portal.models import ContactMessage
 
 

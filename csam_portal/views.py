@@ -13,9 +13,9 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from csam_portal import health as health_checks
 from csam_portal import services
-from csam_portal.audit import Actor
+from csam_portal.core import health as health_checks
+from csam_portal.core.audit import Actor
 from csam_portal.forms import ContactForm
 from users import fas
 from users import services as user_services

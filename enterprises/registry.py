@@ -1,7 +1,7 @@
 """The files of the register and how each row is read: the public KBO Open Data extract
 (enterprise, denomination, address, code, meta; full or monthly update) and functions.csv.
 
-Each `parse_*` turns a row's fields into the values staged by csam_portal.bulkload, or raises
+Each `parse_*` turns a row's fields into the values staged by csam_portal.core.bulkload, or raises
 RowError with a reason a person can act on, or SkipRow for a row of the register's own units
 (establishment units, branch offices): the portal keeps enterprises only.
 """
@@ -10,8 +10,8 @@ import datetime
 import re
 from pathlib import Path
 
-from csam_portal import numbers
-from csam_portal.bulkload import (
+from csam_portal.core import numbers
+from csam_portal.core.bulkload import (
     FileSpec,
     MalformedFile,
     RowError,

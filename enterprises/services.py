@@ -6,8 +6,8 @@ from pathlib import Path
 
 from django.db import connection, models, transaction
 
-from csam_portal import audit
-from csam_portal.bulkload import (
+from csam_portal.core import audit
+from csam_portal.core.bulkload import (
     FileReport,
     MalformedFile,
     RowError,

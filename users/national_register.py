@@ -2,9 +2,10 @@
 
 import datetime
 
-from csam_portal import numbers
-from csam_portal.bulkload import FileSpec, RowError
-from users.models import Language, Person
+from csam_portal.core import numbers
+from csam_portal.core.bulkload import FileSpec, RowError
+from csam_portal.core.languages import Language
+from users.models import Person
 
 LANGUAGES = frozenset(Language.values)  # computed once: enum lookups cost per row
 GENDERS = frozenset(Person.Gender.values)

@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from csam_portal import audit, backoffice, outbox, throttle
-from csam_portal.bulkload import FileReport, load
-from users.models import AccountLock, Language, Person, SecurityCode, SimulatedCard, User
+from csam_portal.core import audit, backoffice, outbox, throttle
+from csam_portal.core.bulkload import FileReport, load
+from csam_portal.core.languages import Language
+from users.models import AccountLock, Person, SecurityCode, SimulatedCard, User
 from users.national_register import PERSON
 
 # The throttle's login counts (users.lockout): per address, per account and address, per

@@ -1,7 +1,7 @@
 import pytest
 from django.test import RequestFactory
 
-from csam_portal import audit
+from csam_portal.core import audit
 from csam_portal.models import AuditRecord
 from tests.factories import UserFactory
 

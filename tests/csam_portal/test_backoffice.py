@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from csam_portal import backoffice
+from csam_portal.core import backoffice
 from csam_portal.models import AuditRecord, ContactMessage, OutboundEmail
 from tests.factories import PASSWORD, StaffUserFactory
 from users.models import User

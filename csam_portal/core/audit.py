@@ -16,14 +16,14 @@ from django.http import HttpRequest
 from csam_portal.models import AuditRecord
 
 if TYPE_CHECKING:
-    from users.models import User
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 
 @dataclass(frozen=True)
 class Actor:
     """Who performs a change: a logged-in person in a role, a staff member, or the system."""
 
-    user: User | None
+    user: AbstractBaseUser | None  # settings.AUTH_USER_MODEL
     role: str
     ip: str | None = None
     system_name: str = ""

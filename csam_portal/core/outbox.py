@@ -26,7 +26,7 @@ from django.db.models.functions import Now
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from csam_portal import audit
+from csam_portal.core import audit
 from csam_portal.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -91,17 +91,16 @@ def enqueue(
 
 def _one_line(text: str) -> str:
     """A subject on one line: runs of spaces and line breaks become one space; the no-break
-    spaces of French typography (csam_portal.typography) stay."""
+    spaces of French typography (csam_portal.core.typography) stay."""
     return re.sub(r"[ \t\r\n]+", " ", text).strip()
 
 
 def dispatch(email_id: int) -> None:
     """Queue the sending task; if the broker cannot take it now, the relay will."""
     global _broker_down_until
-    from csam_portal import tasks
-    from csam_portal.celery import app
+    from csam_portal.core import tasks
 
-    if app.conf.task_always_eager:  # no broker: the task runs here and now
+    if tasks.outbox_send.app.conf.task_always_eager:  # no broker: the task runs here and now
         tasks.outbox_send.apply_async((email_id,))
         return
     if time.monotonic() < _broker_down_until:
