@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from csam_portal.core import numbers
-from csam_portal.core.bulkload import (
+from csam_portal.core.bulkload.files import (
     FileSpec,
     MalformedFile,
     RowError,

@@ -7,18 +7,15 @@ from pathlib import Path
 from django.db import connection, models, transaction
 
 from csam_portal.core import audit
-from csam_portal.core.bulkload import (
+from csam_portal.core.bulkload.files import (
     FileReport,
     MalformedFile,
     RowError,
     SkipRow,
-    Staging,
-    delete_owners,
-    load,
-    quote,
     read_rows,
-    stage_owners,
 )
+from csam_portal.core.bulkload.merge import delete_owners, load
+from csam_portal.core.bulkload.staging import Staging, quote, stage_owners
 from enterprises import registry, signals
 from enterprises.models import Enterprise, RegistryExtract
 

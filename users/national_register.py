@@ -3,7 +3,7 @@
 import datetime
 
 from csam_portal.core import numbers
-from csam_portal.core.bulkload import FileSpec, RowError
+from csam_portal.core.bulkload.files import FileSpec, RowError
 from csam_portal.core.languages import Language
 from users.models import Person
 

@@ -16,7 +16,8 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from csam_portal.core import audit, backoffice, outbox, throttle
-from csam_portal.core.bulkload import FileReport, load
+from csam_portal.core.bulkload.files import FileReport
+from csam_portal.core.bulkload.merge import load
 from csam_portal.core.languages import Language
 from users.models import AccountLock, Person, SecurityCode, SimulatedCard, User
 from users.national_register import PERSON
