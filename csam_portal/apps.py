@@ -12,9 +12,9 @@ class CsamPortalConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib import admin
 
-        from csam_portal.admin import check_every_admin
         from csam_portal.core import backoffice, converters, middleware
         from csam_portal.core import checks as portal_checks
+        from csam_portal.core.admin import check_every_admin
 
         converters.register()  # before any URLconf is read: they name these shapes
         check_every_admin(admin.site)  # all registered: the admin app, first, discovered them
