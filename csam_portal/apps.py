@@ -8,6 +8,15 @@ from django.utils.translation import gettext_lazy as _
 class CsamPortalConfig(AppConfig):
     name = "csam_portal"
     verbose_name = _("Portail CSAM")
+    # The back office's «Back office» group (csam_portal.core.backoffice): the outbox, the audit
+    # log, the contact page's questions.
+    backoffice_permissions = [
+        "view_outboundemail",
+        "change_outboundemail",
+        "view_auditrecord",
+        "view_contactmessage",
+        "change_contactmessage",
+    ]
 
     def ready(self) -> None:
         from django.contrib import admin

@@ -1,6 +1,7 @@
 from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -25,7 +26,17 @@ def test_backoffice_group_exists_after_migrate_with_its_permissions():
     group = Group.objects.get(name=backoffice.GROUP_NAME)
 
     codenames = set(group.permissions.values_list("codename", flat=True))
-    assert codenames == {code for codes in backoffice.PERMISSIONS.values() for code in codes}
+    assert codenames == {code for codes in backoffice.permissions().values() for code in codes}
+
+
+def test_the_group_takes_what_each_app_declares_for_the_back_office(monkeypatch):
+    monkeypatch.setattr(apps.get_app_config("users"), "backoffice_permissions", ["view_person"])
+
+    group = backoffice.sync_group()
+
+    granted = group.permissions.filter(content_type__app_label="users")
+    assert list(granted.values_list("codename", flat=True)) == ["view_person"]
+    assert group.permissions.filter(content_type__app_label="enterprises").exists()
 
 
 def test_create_backoffice_user_makes_staff_in_the_group_without_superuser_rights():
