@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from access_managers import permissions, selectors, services
 from access_managers.models import ExceptionalRequest
-from csam_portal.forms import EnterpriseNumberField
+from csam_portal.public.forms import EnterpriseNumberField
 from users.forms import NissField
 from users.models import Person
 

@@ -2,11 +2,11 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from csam_portal import services
 from csam_portal.core import outbox
 from csam_portal.core.admin import ReadOnlyAdmin
 from csam_portal.core.audit import Actor
 from csam_portal.models import AuditRecord, ContactMessage, OutboundEmail
+from csam_portal.public import services
 
 
 @admin.register(OutboundEmail)

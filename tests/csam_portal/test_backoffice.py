@@ -95,7 +95,7 @@ def test_staff_outside_the_group_are_refused(client, page):
 
 
 def test_outbox_and_audit_rows_cannot_be_edited_or_deleted_by_staff(client, staff, system_actor):
-    from csam_portal.services import contact_message_create
+    from csam_portal.public.services import contact_message_create
 
     contact_message_create(
         name="A",

@@ -9,7 +9,7 @@ from kombu.exceptions import OperationalError
 from csam_portal.celery import app as celery_app
 from csam_portal.core import outbox, tasks
 from csam_portal.models import AuditRecord, ContactMessage, OutboundEmail
-from csam_portal.services import contact_message_create
+from csam_portal.public.services import contact_message_create
 
 pytestmark = pytest.mark.django_db
 

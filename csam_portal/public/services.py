@@ -1,4 +1,4 @@
-"""State changes of the portal's own pages: each in a transaction, audited, e-mails queued."""
+"""State changes of the contact page: each in a transaction, audited, e-mails queued."""
 
 from datetime import timedelta
 
