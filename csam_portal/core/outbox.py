@@ -211,13 +211,12 @@ def outbound_email_requeue(*, emails: QuerySet[OutboundEmail], actor: audit.Acto
     """Put failed messages back in the queue, attempts reset (admin action «Renvoyer»)."""
     count = 0
     for email in emails.select_for_update().filter(status=OutboundEmail.Status.FAILED):
-        before = audit.snapshot(email)
-        email.status = OutboundEmail.Status.PENDING
-        email.attempts = 0
-        email.next_attempt_at = Now()
-        email.save(update_fields=["status", "attempts", "next_attempt_at"])
-        email.refresh_from_db(fields=["next_attempt_at"])
-        audit.record(actor, "outbound_email_requeue", email, before=before, after=email)
+        with audit.change(actor, "outbound_email_requeue", email):
+            email.status = OutboundEmail.Status.PENDING
+            email.attempts = 0
+            email.next_attempt_at = Now()
+            email.save(update_fields=["status", "attempts", "next_attempt_at"])
+            email.refresh_from_db(fields=["next_attempt_at"])
         transaction.on_commit(partial(dispatch, email.pk), robust=True)
         count += 1
     return count

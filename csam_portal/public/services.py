@@ -66,10 +66,9 @@ def contact_message_close(*, messages: QuerySet[ContactMessage], actor: audit.Ac
     """Mark questions as handled by the back office; return how many changed."""
     count = 0
     for contact in messages.select_for_update().filter(status=ContactMessage.Status.NEW):
-        before = audit.snapshot(contact)
-        contact.status = ContactMessage.Status.CLOSED
-        contact.closed_at = timezone.now()
-        contact.save(update_fields=["status", "closed_at"])
-        audit.record(actor, "contact_message_close", contact, before=before, after=contact)
+        with audit.change(actor, "contact_message_close", contact):
+            contact.status = ContactMessage.Status.CLOSED
+            contact.closed_at = timezone.now()
+            contact.save(update_fields=["status", "closed_at"])
         count += 1
     return count
