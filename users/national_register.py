@@ -43,10 +43,9 @@ def parse_person(fields: list[str]) -> list:
 
 PERSON = FileSpec(
     header=["NISS", "FirstName", "LastName", "Gender", "BirthDate", "Language", "HasEid"],
-    table=Person._meta.db_table,
+    model=Person,
     columns=["niss", "first_name", "last_name", "gender", "birth_date", "language", "has_eid"],
     key=["niss"],
     parse=parse_person,
     types={"birth_date": "date", "has_eid": "boolean"},
-    limits={"first_name": 100, "last_name": 100},
 )

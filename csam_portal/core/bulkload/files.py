@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from django.db import models
+
 MAX_REPORTED_ROWS = 50  # the summary still counts every refused row
 
 
@@ -29,41 +31,47 @@ class SkipRow(Exception):
 
 @dataclass(frozen=True)
 class FileSpec:
-    """How one CSV file maps to one table.
+    """How one CSV file maps to the table of one model.
 
     `parse(row)` turns the file's fields into the staged `columns` values (text, ISO dates, "1"
     or "0" for booleans, None for NULL), or raises RowError; it raises SkipRow for a row that is
-    not refused (e.g. an establishment unit in an enterprise file). `key` names the columns that
-    identify a row (a unique constraint of `table`); `types` the columns that are not text
-    ("date", "boolean"). `parent` = (column, table, column): rows whose parent is missing are
-    refused. `replace_by` = a column naming the row's owner: for each owner in the file, its rows
-    absent from the file are deleted (the file holds all of them). `supersede` = (column, reason):
-    of the rows of one key, the one whose `column` is the latest (NULL: later than any) is kept
-    and the earlier ones are skipped as `reason` (e.g. an address struck off before the current
-    one); without it, or between equal values, the key twice is an error of the file.
+    not refused (e.g. an establishment unit in an enterprise file). A text longer than its
+    column's `max_length` refuses its row (PostgreSQL would refuse the whole file). `key` names
+    the columns that identify a row (a unique constraint of the table); `types` the columns that
+    are not text ("date", "boolean"). `parent` = (column, model, column): rows whose parent is
+    missing are refused. `replace_by` = a column naming the row's owner: for each owner in the
+    file, its rows absent from the file are deleted (the file holds all of them). `supersede` =
+    (column, reason): of the rows of one key, the one whose `column` is the latest (NULL: later
+    than any) is kept and the earlier ones are skipped as `reason` (e.g. an address struck off
+    before the current one); without it, or between equal values, the key twice is an error of
+    the file.
     """
 
     header: Sequence[str]
-    table: str
+    model: type[models.Model]
     columns: Sequence[str]
     key: Sequence[str]
     parse: Callable[[list[str]], Sequence | None]
     types: Mapping[str, str] = field(default_factory=dict)
-    parent: tuple[str, str, str] | None = None
+    parent: tuple[str, type[models.Model], str] | None = None
     replace_by: str | None = None
     supersede: tuple[str, str] | None = None
-    # Longest text each column takes: a longer value refuses its row (the database would not).
-    limits: Mapping[str, int] = field(default_factory=dict)
     # What a full file does to the rows of the table it no longer lists: "delete" them, or an
     # SQL assignment such as "status = 'ST'"; None leaves them.
     absent: str | None = None
 
+    @property
+    def table(self) -> str:
+        return self.model._meta.db_table
+
     @cached_property
     def _limited(self) -> list[tuple[int, str, int]]:
+        """(position, column, max_length) of each text column."""
+        fields = {field.column: field for field in self.model._meta.concrete_fields}
         return [
-            (position, column, self.limits[column])
+            (position, column, fields[column].max_length)
             for position, column in enumerate(self.columns)
-            if column in self.limits
+            if getattr(fields[column], "max_length", None)
         ]
 
     def check_lengths(self, values: Sequence) -> None:
@@ -176,13 +184,3 @@ class _progress:
     def __exit__(self, *exc):
         if self.bar is not None:
             self.bar.close()
-
-
-def column_limits(model, columns: Sequence[str]) -> dict[str, int]:
-    """The max_length of each text column of `model` among `columns` (for FileSpec.limits)."""
-    fields = {field.column: field for field in model._meta.concrete_fields}
-    return {
-        column: fields[column].max_length
-        for column in columns
-        if getattr(fields[column], "max_length", None)
-    }

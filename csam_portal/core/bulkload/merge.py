@@ -84,7 +84,8 @@ def refuse_duplicates(staging: Staging, spec: FileSpec, report: FileReport) -> N
 
 def refuse_orphans(staging: Staging, spec: FileSpec, report: FileReport) -> None:
     """Rows whose parent (e.g. their enterprise) does not exist are refused."""
-    column, parent_table, parent_column = spec.parent
+    column, parent_model, parent_column = spec.parent
+    parent_table = parent_model._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT s.line, s.{quote(column)} FROM {quote(staging.name)} s "
