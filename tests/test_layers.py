@@ -9,7 +9,7 @@ APP_LAYERS places it lower.
     enterprises
     users
     core                      csam_portal/core/, csam_portal/models.py (and its migrations),
-                              csam_portal/templatetags/, csam_portal/formats/
+                              csam_portal/templatetags/
 """
 
 import ast
@@ -23,13 +23,12 @@ from django.conf import settings
 APP_LAYERS = {"users": 1, "enterprises": 2, "access_managers": 3, "senders": 4, "mandates": 4}
 CORE_LAYER, PROJECT_LAYER = 0, 100
 # The parts of the csam_portal package that belong to the core besides csam_portal/core/: the
-# rows the core writes, the one template-tag library, the date formats. The rest is the project.
+# rows the core writes and the one template-tag library. The rest is the project.
 CORE_MODULES = (
     "csam_portal.core",
     "csam_portal.models",
     "csam_portal.migrations",
     "csam_portal.templatetags",
-    "csam_portal.formats",
 )
 PROJECT_PACKAGE = "csam_portal"
 
