@@ -13,8 +13,8 @@ from stdnum.be import vat
 
 from access_managers import services
 from access_managers.models import AccessManager, ExceptionalRequest, Registration
-from csam_portal.admin import ReadOnlyAdmin
-from csam_portal.audit import Actor
+from csam_portal.core.admin import ReadOnlyAdmin
+from csam_portal.core.audit import Actor
 
 
 class EnterpriseRowsAdmin(ReadOnlyAdmin):

@@ -11,62 +11,14 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import phonenumbers
 from django import forms
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from access_managers import permissions, selectors, services
 from access_managers.models import ExceptionalRequest
-from csam_portal.forms import EnterpriseNumberField
-from users.forms import NissField
+from csam_portal.core.fields import EmailField, EnterpriseNumberField, NissField, PhoneField
 from users.models import Person
-
-
-class PhoneField(forms.CharField):
-    """A telephone number as people write it (02 512 34 56, +32 2 512 34 56): its E.164 form."""
-
-    default_error_messages = {
-        "invalid": _(
-            "Ce numéro de téléphone n'est pas valable. Indiquez-le avec son indicatif, par "
-            "exemple 02 512 34 56 ou +32 2 512 34 56."
-        ),
-    }
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 30)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}))
-        super().__init__(**kwargs)
-
-    def clean(self, value) -> str:
-        value = super().clean(value)
-        if not value:
-            return value
-        try:
-            number = phonenumbers.parse(value, "BE")
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number):
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-def _email_field(*, autocomplete: str):
-    return forms.EmailField(
-        label=_("E-mail"),
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": autocomplete}),
-        error_messages={
-            "invalid": _("Saisissez une adresse e-mail valide, par exemple nom@entreprise.be.")
-        },
-    )
-
-
-def _phone_field(*, autocomplete: str):
-    return PhoneField(
-        label=_("Téléphone"),
-        widget=forms.TextInput(attrs={"autocomplete": autocomplete, "type": "tel"}),
-    )
 
 
 class SeenGapMixin:
@@ -146,10 +98,10 @@ class ManagerStepForm(forms.Form):
         label=_("Qui sera Gestionnaire d'Accès Principal ?"), widget=forms.RadioSelect
     )
     niss = NissField(label=_("Numéro de registre national (11 chiffres)"))
-    email = _email_field(autocomplete="off")
-    phone = _phone_field(autocomplete="off")
-    requester_email = _email_field(autocomplete="email")
-    requester_phone = _phone_field(autocomplete="tel")
+    email = EmailField(label=_("E-mail"), max_length=254, autocomplete="off")
+    phone = PhoneField(label=_("Téléphone"), autocomplete="off")
+    requester_email = EmailField(label=_("E-mail"), max_length=254, autocomplete="email")
+    requester_phone = PhoneField(label=_("Téléphone"), autocomplete="tel")
 
     # Both blocks of the screen have an «E-mail» and a «Téléphone»: the error summary says whose.
     error_summary_labels = {
@@ -285,19 +237,8 @@ class CoGapSearchForm(forms.Form):
 class CoGapAddForm(CoGapSearchForm):
     """Once the person's name is shown: their e-mail address, then «Ajouter»."""
 
-    email = forms.EmailField(
-        label=_("E-mail"),
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
-        error_messages={
-            "invalid": _("Saisissez une adresse e-mail valide, par exemple nom@entreprise.be.")
-        },
-    )
-    phone = PhoneField(
-        label=_("Téléphone (facultatif)"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "type": "tel"}),
-    )
+    email = EmailField(label=_("E-mail"), max_length=254, autocomplete="off")
+    phone = PhoneField(label=_("Téléphone (facultatif)"), required=False, autocomplete="off")
 
 
 def too_many_lookups() -> forms.ValidationError:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from access_managers import selectors
 from access_managers.models import ExceptionalRequest
 from access_managers.selectors import Roles
-from csam_portal.audit import Actor
+from csam_portal.core.audit import Actor
 from enterprises.models import Enterprise
 
 

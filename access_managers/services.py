@@ -20,8 +20,8 @@ from access_managers.models import (
     Procedure,
     Registration,
 )
-from csam_portal import audit, outbox, throttle
-from csam_portal.converters import TICKET_ALPHABET
+from csam_portal.core import audit, outbox, throttle
+from csam_portal.core.converters import TICKET_ALPHABET
 from csam_portal.models import OutboundEmail
 from enterprises.models import Enterprise
 from users.models import Person
@@ -111,18 +111,16 @@ def gap_designate(
         audit.record(actor, "registration_create", registration, after=registration)
     replaced_before = audit.snapshot(current)
     if current is not None:
-        before = audit.snapshot(current)
-        current.ended_at = now
-        current.save(update_fields=["ended_at"])
-        audit.record(actor, "gap_end", current, before=before, after=current)
+        with audit.change(actor, "gap_end", current):
+            current.ended_at = now
+            current.save(update_fields=["ended_at"])
     promoted = AccessManager.objects.filter(
         enterprise=enterprise, person=person, role=Role.CO_GAP, ended_at=None
     ).first()
     if promoted is not None:
-        before = audit.snapshot(promoted)
-        promoted.ended_at = now
-        promoted.save(update_fields=["ended_at"])
-        audit.record(actor, "co_gap_remove", promoted, before=before, after=promoted)
+        with audit.change(actor, "co_gap_remove", promoted):
+            promoted.ended_at = now
+            promoted.save(update_fields=["ended_at"])
 
     gap = AccessManager(
         enterprise=enterprise,
@@ -271,10 +269,9 @@ def co_gap_remove(*, enterprise: Enterprise, term_id: int, actor: audit.Actor) -
             _("Cette personne n'est plus Co-Gestionnaire d'Accès Principal de cette entreprise."),
             code="not_co_gap",
         )
-    before = audit.snapshot(term)
-    term.ended_at = timezone.now()
-    term.save(update_fields=["ended_at"])
-    audit.record(actor, "co_gap_remove", term, before=before, after=term)
+    with audit.change(actor, "co_gap_remove", term):
+        term.ended_at = timezone.now()
+        term.save(update_fields=["ended_at"])
     language = selectors.person_language(term.person)
     outbox.enqueue(
         "access_managers/co_gap_removed",
@@ -493,13 +490,12 @@ def exceptional_request_receive(
 ) -> ExceptionalRequest:
     """The signed document arrived (its scan optionally attached). Only a pending request."""
     request = _locked_pending(request)
-    before = audit.snapshot(request)
-    request.status = ExceptionalRequest.Status.RECEIVED
-    request.received_at = request.received_at or timezone.now()
-    if scan:
-        request.scan.save(f"{request.ticket}-{scan.name}", scan, save=False)
-    request.save()
-    audit.record(actor, "exceptional_request_receive", request, before=before, after=request)
+    with audit.change(actor, "exceptional_request_receive", request):
+        request.status = ExceptionalRequest.Status.RECEIVED
+        request.received_at = request.received_at or timezone.now()
+        if scan:
+            request.scan.save(f"{request.ticket}-{scan.name}", scan, save=False)
+        request.save()
     return request
 
 
@@ -520,25 +516,24 @@ def exceptional_request_approve(
             code="not_received",
             params={"ticket": request.ticket},
         )
-    before = audit.snapshot(request)
-    gap_designate(
-        enterprise_number=request.enterprise_id,
-        requester=request.requester,
-        person=request.gap,
-        email=request.gap_email,
-        phone=request.gap_phone,
-        requester_email=request.requester_email,
-        requester_phone=request.requester_phone,
-        procedure=Procedure.EXCEPTIONAL,
-        seen_gap=request.seen_gap or None,
-        token=f"exceptional-{request.ticket}",
-        actor=actor,
-    )
-    request.status = ExceptionalRequest.Status.APPROVED
-    request.decided_at = timezone.now()
-    request.decided_by = actor.user
-    request.save()
-    audit.record(actor, "exceptional_request_approve", request, before=before, after=request)
+    with audit.change(actor, "exceptional_request_approve", request):
+        gap_designate(
+            enterprise_number=request.enterprise_id,
+            requester=request.requester,
+            person=request.gap,
+            email=request.gap_email,
+            phone=request.gap_phone,
+            requester_email=request.requester_email,
+            requester_phone=request.requester_phone,
+            procedure=Procedure.EXCEPTIONAL,
+            seen_gap=request.seen_gap or None,
+            token=f"exceptional-{request.ticket}",
+            actor=actor,
+        )
+        request.status = ExceptionalRequest.Status.APPROVED
+        request.decided_at = timezone.now()
+        request.decided_by = actor.user
+        request.save()
     return request
 
 
@@ -550,13 +545,12 @@ def exceptional_request_reject(
     if not reason.strip():
         raise ValidationError(_("Indiquez le motif du rejet."), code="reason_required")
     request = _locked_pending(request)
-    before = audit.snapshot(request)
-    request.status = ExceptionalRequest.Status.REJECTED
-    request.decided_at = timezone.now()
-    request.decided_by = actor.user
-    request.rejection_reason = reason.strip()
-    request.save()
-    audit.record(actor, "exceptional_request_reject", request, before=before, after=request)
+    with audit.change(actor, "exceptional_request_reject", request):
+        request.status = ExceptionalRequest.Status.REJECTED
+        request.decided_at = timezone.now()
+        request.decided_by = actor.user
+        request.rejection_reason = reason.strip()
+        request.save()
     enterprise = request.enterprise
     outbox.enqueue(
         "access_managers/exceptional_rejected",
@@ -584,11 +578,10 @@ def exceptional_requests_expire(*, actor: audit.Actor) -> int:
             request = ExceptionalRequest.objects.select_for_update().get(pk=pk)
             if request.status != ExceptionalRequest.Status.OPEN:
                 continue
-            before = audit.snapshot(request)
-            request.status = ExceptionalRequest.Status.EXPIRED
-            request.decided_at = timezone.now()
-            request.save(update_fields=["status", "decided_at"])
-            audit.record(actor, "exceptional_request_expire", request, before=before, after=request)
+            with audit.change(actor, "exceptional_request_expire", request):
+                request.status = ExceptionalRequest.Status.EXPIRED
+                request.decided_at = timezone.now()
+                request.save(update_fields=["status", "decided_at"])
             expired += 1
     return expired
 

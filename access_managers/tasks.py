@@ -3,7 +3,7 @@
 from celery import shared_task
 
 from access_managers import services
-from csam_portal.audit import Actor
+from csam_portal.core.audit import Actor
 
 
 @shared_task(ignore_result=True)

@@ -18,7 +18,7 @@ from formtools.wizard.views import NamedUrlSessionWizardView
 
 from access_managers import documents, forms, permissions, selectors, services
 from access_managers.models import AccessManager, ExceptionalRequest
-from csam_portal.audit import Actor, client_ip
+from csam_portal.core.audit import Actor, client_ip
 from enterprises import selectors as enterprise_selectors
 from users.models import Person
 

@@ -8,13 +8,22 @@ from django.utils.translation import gettext_lazy as _
 class CsamPortalConfig(AppConfig):
     name = "csam_portal"
     verbose_name = _("Portail CSAM")
+    # The back office's «Back office» group (csam_portal.core.backoffice): the outbox, the audit
+    # log, the contact page's questions.
+    backoffice_permissions = [
+        "view_outboundemail",
+        "change_outboundemail",
+        "view_auditrecord",
+        "view_contactmessage",
+        "change_contactmessage",
+    ]
 
     def ready(self) -> None:
         from django.contrib import admin
 
-        from csam_portal import backoffice, converters, middleware
-        from csam_portal import checks as portal_checks
-        from csam_portal.admin import check_every_admin
+        from csam_portal.core import backoffice, converters, middleware
+        from csam_portal.core import checks as portal_checks
+        from csam_portal.core.admin import check_every_admin
 
         converters.register()  # before any URLconf is read: they name these shapes
         check_every_admin(admin.site)  # all registered: the admin app, first, discovered them

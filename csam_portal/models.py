@@ -8,7 +8,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from users.models import Language
+from csam_portal.core.languages import Language
 
 
 class OutboundEmail(models.Model):
@@ -65,7 +65,7 @@ class OutboundEmail(models.Model):
 class AuditRecord(models.Model):
     """One change of state: who (person and role), what, which object, before/after, when, where.
 
-    Written by `csam_portal.audit.record()` in the transaction of the change; never edited.
+    Written by `csam_portal.core.audit.record()` in the transaction of the change; never edited.
     """
 
     at = models.DateTimeField(_("date"), default=timezone.now, db_index=True)
@@ -138,7 +138,7 @@ class ContactMessage(models.Model):
 
 class ThrottleBucket(models.Model):
     """What one limit counts: a scope ("contact", "login-address"…) and a key in it (an address,
-    an account…). `csam_portal.throttle` locks this row before it counts the bucket's hits."""
+    an account…). `csam_portal.core.throttle` locks this row before it counts the bucket's hits."""
 
     scope = models.CharField(_("portée"), max_length=40)
     key = models.CharField(_("clé"), max_length=255)

@@ -57,15 +57,15 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # After what only adds headers, before anything that reads the session, the database or
     # the form: a body too large is a 413, then a NUL byte a 400.
-    "csam_portal.middleware.RequestBodyLimitMiddleware",
-    "csam_portal.middleware.NulByteMiddleware",
+    "csam_portal.core.middleware.RequestBodyLimitMiddleware",
+    "csam_portal.core.middleware.NulByteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "csam_portal.middleware.LanguageMiddleware",
+    "csam_portal.core.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "csam_portal.middleware.SessionExpiryMiddleware",
+    "csam_portal.core.middleware.SessionExpiryMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -83,7 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "csam_portal.context_processors.portal",
+                "csam_portal.core.context_processors.portal",
             ],
         },
     },
@@ -127,7 +127,7 @@ DIGITAL_KEYS_PROVIDER = (
 if DIGITAL_KEYS_PROVIDER not in {"simulators", "oidc"}:
     raise ImproperlyConfigured("DIGITAL_KEYS_PROVIDER is either simulators or oidc.")
 # With DEBUG=False the simulators run only in a demonstration that says so: every page carries a
-# banner (csam_portal.context_processors) and `check --deploy` warns (csam_portal.checks).
+# banner (csam_portal.core.context_processors) and `check --deploy` warns (csam_portal.core.checks).
 DEMO_SIMULATED_KEYS = env.bool("DEMO_SIMULATED_KEYS", default=False)
 if DIGITAL_KEYS_PROVIDER == "simulators" and not DEBUG and not DEMO_SIMULATED_KEYS:
     raise ImproperlyConfigured(
@@ -156,7 +156,7 @@ LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=10)
 # told by e-mail. Three wrong PINs in a row block a simulated eID card for as long.
 ACCOUNT_FAILURE_LIMIT = env.int("ACCOUNT_FAILURE_LIMIT", default=10)
 ACCOUNT_COOLOFF = timedelta(hours=env.int("ACCOUNT_LOCKOUT_HOURS", default=24))
-# csam_portal.throttle forgets hits older than this: longer than any of its windows (the
+# csam_portal.core.throttle forgets hits older than this: longer than any of its windows (the
 # longest: the account's lockout, and the day of an exceptional request's re-sends).
 THROTTLE_RETENTION = max(ACCOUNT_COOLOFF, timedelta(days=1)) + timedelta(hours=1)
 # CSAM's FAS (DIGITAL_KEYS_PROVIDER=oidc): the NISS is read from OIDC_NISS_CLAIM.
@@ -181,7 +181,7 @@ OIDC_OP_LOGOUT_ENDPOINT = env("OIDC_OP_LOGOUT_ENDPOINT", default="")
 OIDC_STORE_ID_TOKEN = True
 LOGOUT_REDIRECT_URL = "home"
 
-# French first: the default for anyone who has not chosen (csam_portal.middleware).
+# French first: the default for anyone who has not chosen (csam_portal.core.middleware).
 LANGUAGE_CODE = "fr"
 LANGUAGES = [
     ("fr", _("Français")),
@@ -216,7 +216,8 @@ STORAGES = {
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
 # The largest legitimate upload is the scan of a signed exceptional request (back office). A
 # request body over MAX_REQUEST_BODY_MB gets 413 before anything parses it
-# (csam_portal.middleware.RequestBodyLimitMiddleware): DATA_UPLOAD_MAX_MEMORY_SIZE leaves files out.
+# (csam_portal.core.middleware.RequestBodyLimitMiddleware): DATA_UPLOAD_MAX_MEMORY_SIZE leaves
+# files out.
 EXCEPTIONAL_SCAN_MAX_MB = env.int("EXCEPTIONAL_SCAN_MAX_MB", default=10)
 MAX_REQUEST_BODY_MB = env.int("MAX_REQUEST_BODY_MB", default=EXCEPTIONAL_SCAN_MAX_MB + 1)
 if MAX_REQUEST_BODY_MB <= EXCEPTIONAL_SCAN_MAX_MB:
@@ -244,7 +245,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
-# Sessions end (csam_portal.middleware.SessionExpiryMiddleware) after SESSION_IDLE_MINUTES
+# Sessions end (csam_portal.core.middleware.SessionExpiryMiddleware) after SESSION_IDLE_MINUTES
 # without a request, SESSION_MAX_HOURS after login, and when the browser closes.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
 SESSION_MAX_HOURS = env.int("SESSION_MAX_HOURS", default=12)
@@ -298,12 +299,12 @@ if "EMAIL_URL" in env:
 else:
     MAILERS = {
         "default": {
-            "BACKEND": "csam_portal.mail.EmlFileBackend",
+            "BACKEND": "csam_portal.core.mail.EmlFileBackend",
             "OPTIONS": {"file_path": str(env.path("EMAIL_FILE_PATH", default=VAR_DIR / "mail"))},
         }
     }
 
-# The outbox (csam_portal.outbox): how often a message is tried before it is marked failed.
+# The outbox (csam_portal.core.outbox): how often a message is tried before it is marked failed.
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
 OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=30)
 OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=3600)
@@ -342,12 +343,12 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 3600},
     },
     "throttle-prune": {
-        "task": "csam_portal.tasks.throttle_prune",
+        "task": "csam_portal.core.tasks.throttle_prune",
         "schedule": 3600,
         "options": {"expires": 3600},
     },
     "outbox-relay": {
-        "task": "csam_portal.tasks.outbox_relay",
+        "task": "csam_portal.core.tasks.outbox_relay",
         "schedule": OUTBOX_RELAY_INTERVAL_SECONDS,
         # Rounds queued while no worker ran are dropped, not run back to back on its return.
         "options": {"expires": OUTBOX_RELAY_INTERVAL_SECONDS},

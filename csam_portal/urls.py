@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from csam_portal import views
+from csam_portal.public import views
 from users import views as user_views
 from users.admin import StaffLoginForm
 
@@ -12,8 +12,8 @@ admin.site.site_title = _("CSAM – Back office")
 admin.site.index_title = _("Administration")
 admin.site.login_form = StaffLoginForm
 
-handler400 = "csam_portal.views.bad_request"
-handler500 = "csam_portal.views.server_error"
+handler400 = "csam_portal.public.views.bad_request"
+handler500 = "csam_portal.public.views.server_error"
 
 
 def page(name: str):

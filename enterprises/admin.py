@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from csam_portal.admin import AuditedAdmin, ReadOnlyAdmin
+from csam_portal.core.admin import AuditedAdmin, ReadOnlyAdmin
 from enterprises.models import (
     Address,
     Denomination,

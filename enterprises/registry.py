@@ -1,7 +1,7 @@
 """The files of the register and how each row is read: the public KBO Open Data extract
 (enterprise, denomination, address, code, meta; full or monthly update) and functions.csv.
 
-Each `parse_*` turns a row's fields into the values staged by csam_portal.bulkload, or raises
+Each `parse_*` turns a row's fields into the values staged by csam_portal.core.bulkload, or raises
 RowError with a reason a person can act on, or SkipRow for a row of the register's own units
 (establishment units, branch offices): the portal keeps enterprises only.
 """
@@ -10,13 +10,12 @@ import datetime
 import re
 from pathlib import Path
 
-from csam_portal import numbers
-from csam_portal.bulkload import (
+from csam_portal.core import numbers
+from csam_portal.core.bulkload.files import (
     FileSpec,
     MalformedFile,
     RowError,
     SkipRow,
-    column_limits,
     read_rows,
 )
 from enterprises.models import Address, Denomination, Enterprise, LegalFunction, RegistryCode
@@ -113,10 +112,6 @@ def parse_function(fields: list[str]) -> list:
     return [number, niss, first_name, last_name, code, label_fr, label_nl, start, end]
 
 
-def _table(model) -> str:
-    return model._meta.db_table
-
-
 ENTERPRISE = FileSpec(
     header=[
         "EnterpriseNumber",
@@ -127,7 +122,7 @@ ENTERPRISE = FileSpec(
         "JuridicalFormCAC",
         "StartDate",
     ],
-    table=_table(Enterprise),
+    model=Enterprise,
     columns=[
         "number",
         "status",
@@ -141,29 +136,16 @@ ENTERPRISE = FileSpec(
     key=["number"],
     parse=parse_enterprise,
     types={"start_date": "date", "removed_from_register_on": "date"},
-    limits=column_limits(
-        Enterprise,
-        [
-            "number",
-            "status",
-            "juridical_situation",
-            "type_of_enterprise",
-            "juridical_form",
-            "juridical_form_cac",
-            "start_date",
-        ],
-    ),
     absent="status = 'ST'",  # a full extract lists the active enterprises only
 )
 DENOMINATION = FileSpec(
     header=["EntityNumber", "Language", "TypeOfDenomination", "Denomination"],
-    table=_table(Denomination),
+    model=Denomination,
     columns=["enterprise_id", "language", "type", "value"],
     key=["enterprise_id", "type", "language", "value"],
     parse=parse_denomination,
-    parent=("enterprise_id", _table(Enterprise), "number"),
+    parent=("enterprise_id", Enterprise, "number"),
     replace_by="enterprise_id",
-    limits=column_limits(Denomination, ["enterprise_id", "language", "type", "value"]),
 )
 ADDRESS = FileSpec(
     header=[
@@ -181,7 +163,7 @@ ADDRESS = FileSpec(
         "ExtraAddressInfo",
         "DateStrikingOff",
     ],
-    table=_table(Address),
+    model=Address,
     columns=[
         "enterprise_id",
         "type_of_address",
@@ -200,37 +182,18 @@ ADDRESS = FileSpec(
     key=["enterprise_id", "type_of_address"],
     parse=parse_address,
     types={"date_striking_off": "date"},
-    parent=("enterprise_id", _table(Enterprise), "number"),
+    parent=("enterprise_id", Enterprise, "number"),
     replace_by="enterprise_id",
     # An enterprise's struck-off registered office and its current one share a key: the current
     # one (struck off later, or not at all) is kept, whatever their order in the file.
     supersede=("date_striking_off", "struck off"),
-    limits=column_limits(
-        Address,
-        [
-            "enterprise_id",
-            "type_of_address",
-            "country_nl",
-            "country_fr",
-            "zipcode",
-            "municipality_nl",
-            "municipality_fr",
-            "street_nl",
-            "street_fr",
-            "house_number",
-            "box",
-            "extra_address_info",
-            "date_striking_off",
-        ],
-    ),
 )
 CODE = FileSpec(
     header=["Category", "Code", "Language", "Description"],
-    table=_table(RegistryCode),
+    model=RegistryCode,
     columns=["category", "code", "language", "description"],
     key=["category", "code", "language"],
     parse=parse_code,
-    limits=column_limits(RegistryCode, ["category", "code", "language", "description"]),
 )
 FUNCTION = FileSpec(
     header=[
@@ -244,7 +207,7 @@ FUNCTION = FileSpec(
         "StartDate",
         "EndDate",
     ],
-    table=_table(LegalFunction),
+    model=LegalFunction,
     columns=[
         "enterprise_id",
         "niss",
@@ -259,21 +222,7 @@ FUNCTION = FileSpec(
     key=["enterprise_id", "niss", "function_code", "start_date"],
     parse=parse_function,
     types={"start_date": "date", "end_date": "date"},
-    parent=("enterprise_id", _table(Enterprise), "number"),
-    limits=column_limits(
-        LegalFunction,
-        [
-            "enterprise_id",
-            "niss",
-            "first_name",
-            "last_name",
-            "function_code",
-            "label_fr",
-            "label_nl",
-            "start_date",
-            "end_date",
-        ],
-    ),
+    parent=("enterprise_id", Enterprise, "number"),
     absent="delete",  # functions.csv lists them all: a function gone is ended
 )
 SPECS = {"enterprise": ENTERPRISE, "denomination": DENOMINATION, "address": ADDRESS, "code": CODE}

@@ -6,19 +6,16 @@ from pathlib import Path
 
 from django.db import connection, models, transaction
 
-from csam_portal import audit
-from csam_portal.bulkload import (
+from csam_portal.core import audit
+from csam_portal.core.bulkload.files import (
     FileReport,
     MalformedFile,
     RowError,
     SkipRow,
-    Staging,
-    delete_owners,
-    load,
-    quote,
     read_rows,
-    stage_owners,
 )
+from csam_portal.core.bulkload.merge import delete_owners, load
+from csam_portal.core.bulkload.staging import Staging, quote, stage_owners
 from enterprises import registry, signals
 from enterprises.models import Enterprise, RegistryExtract
 
@@ -246,13 +243,10 @@ def enterprise_remove_from_register(
     active, and its functions make nobody its legal representative (access_managers.selectors).
     Only the import calls this, in its transaction, the enterprise row locked.
     """
-    before = audit.snapshot(enterprise)
-    enterprise.removed_from_register_on = on
-    # The register's values were checked when imported; only this date, the import's, changes.
-    enterprise.save(update_fields=["removed_from_register_on"])
-    audit.record(
-        actor, "enterprise_remove_from_register", enterprise, before=before, after=enterprise
-    )
+    with audit.change(actor, "enterprise_remove_from_register", enterprise):
+        enterprise.removed_from_register_on = on
+        # The register's values were checked when imported; only this date, the import's, changes.
+        enterprise.save(update_fields=["removed_from_register_on"])
     signals.enterprise_removed_from_register.send(
         sender=Enterprise, enterprise=enterprise, actor=actor
     )

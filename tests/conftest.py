@@ -1,8 +1,8 @@
 import pytest
 from django.utils import translation
 
-from csam_portal import outbox
-from csam_portal.audit import Actor
+from csam_portal.core import outbox
+from csam_portal.core.audit import Actor
 from tests.factories import StaffUserFactory, UserFactory
 
 
@@ -17,7 +17,7 @@ def _broker_circuit_closed():
 @pytest.fixture(autouse=True)
 def _language_of_a_new_thread():
     """Each test starts in French, as a new request does: a request's language (activated by
-    csam_portal.middleware.LanguageMiddleware, as Django's own LocaleMiddleware does) stays
+    csam_portal.core.middleware.LanguageMiddleware, as Django's own LocaleMiddleware does) stays
     active in its thread until the next request, and a test is not the next request."""
     translation.activate("fr")
     yield

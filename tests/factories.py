@@ -5,7 +5,7 @@ import datetime
 import factory
 from django.contrib.auth.models import Group
 
-from csam_portal import backoffice
+from csam_portal.core import backoffice
 from users import services
 from users.models import Person, SimulatedCard, User
 

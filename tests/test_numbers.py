@@ -1,11 +1,11 @@
-"""The bulk-import fast paths of csam_portal.numbers agree with python-stdnum on every number."""
+"""The bulk-import fast paths of csam_portal.core.numbers agree with python-stdnum on every number."""
 
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 from stdnum.be import ssn, vat
 
-from csam_portal import numbers
+from csam_portal.core import numbers
 
 digits = st.text(alphabet="0123456789", min_size=11, max_size=11)
 

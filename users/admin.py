@@ -4,8 +4,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from csam_portal.admin import AdminLoginForm, ReadOnlyAdmin
-from csam_portal.audit import Actor
+from csam_portal.core.admin import AdminLoginForm, ReadOnlyAdmin
+from csam_portal.core.audit import Actor
 from users import services
 from users.models import AccountLock, Person, User
 

@@ -8,8 +8,8 @@ from django.contrib.auth.backends import BaseBackend, ModelBackend
 from django.core.exceptions import SuspiciousOperation
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
-from csam_portal import numbers
-from csam_portal.audit import Actor
+from csam_portal.core import numbers
+from csam_portal.core.audit import Actor
 from users import fas, keys, lockout, services
 from users.models import Person, User
 

@@ -6,9 +6,8 @@ from django import forms
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
-from stdnum.be import ssn
-from stdnum.exceptions import ValidationError as StdnumError
 
+from csam_portal.core.fields import EmailField, NissField
 from users.models import User
 
 # The member states whose notified eIDs the European key accepts, in their own languages.
@@ -27,36 +26,6 @@ EU_COUNTRY_LANGUAGES = {
     "LV": "lv", "MT": "mt", "NL": "nl", "PL": "pl", "PT": "pt", "RO": "ro", "SE": "sv", "SI": "sl",
     "SK": "sk",
 }  # fmt: skip
-
-
-class NissField(forms.CharField):
-    """A national register or BIS number as people type it (80.03.15-102.82): its 11 digits.
-
-    The browser offers no number typed before (`autocomplete="off"`): on a shared computer it
-    would offer one person's number to the next, and a form naming another person would be
-    offered the user's own.
-    """
-
-    default_error_messages = {
-        "invalid": _("Vérifiez le numéro : 11 chiffres, par exemple 85.07.30-033.28."),
-    }
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 20)
-        kwargs.setdefault("label", _("Numéro de registre national"))
-        kwargs.setdefault(
-            "widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
-        )
-        super().__init__(**kwargs)
-
-    def clean(self, value) -> str:
-        value = super().clean(value)
-        if not value:
-            return value
-        try:
-            return ssn.validate(value)
-        except StdnumError:
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
 
 
 class KeyForm(forms.Form):
@@ -209,13 +178,9 @@ class CredentialsForm(KeyForm):
 
 class EmailKeyForm(CredentialsForm):
     submit_label = _("Envoyer le code de vérification")
-    email = forms.EmailField(
+    email = EmailField(
         label=_("Adresse e-mail"),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_("Le code de sécurité vous sera envoyé à cette adresse à chaque connexion."),
-        error_messages={
-            "invalid": _("Saisissez une adresse e-mail valide, par exemple nom@entreprise.be.")
-        },
     )
 
 

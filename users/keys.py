@@ -16,7 +16,7 @@ from django.db import models
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
-from csam_portal.audit import Actor
+from csam_portal.core.audit import Actor
 from users import services
 from users.models import Person, SimulatedCard, User
 

@@ -30,8 +30,8 @@ from django.http import HttpRequest
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from csam_portal import throttle
-from csam_portal.audit import Actor, client_ip
+from csam_portal.core import throttle
+from csam_portal.core.audit import Actor, client_ip
 from users import services
 from users.models import AccountLock, User
 

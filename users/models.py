@@ -9,12 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.be import ssn
 from stdnum.exceptions import ValidationError as StdnumError
 
-
-class Language(models.TextChoices):
-    FR = "fr", _("Français")
-    NL = "nl", _("Nederlands")
-    DE = "de", _("Deutsch")
-    EN = "en", _("English")
+from csam_portal.core.languages import Language
 
 
 def validate_niss(value: str) -> None:

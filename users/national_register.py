@@ -2,9 +2,10 @@
 
 import datetime
 
-from csam_portal import numbers
-from csam_portal.bulkload import FileSpec, RowError
-from users.models import Language, Person
+from csam_portal.core import numbers
+from csam_portal.core.bulkload.files import FileSpec, RowError
+from csam_portal.core.languages import Language
+from users.models import Person
 
 LANGUAGES = frozenset(Language.values)  # computed once: enum lookups cost per row
 GENDERS = frozenset(Person.Gender.values)
@@ -42,10 +43,9 @@ def parse_person(fields: list[str]) -> list:
 
 PERSON = FileSpec(
     header=["NISS", "FirstName", "LastName", "Gender", "BirthDate", "Language", "HasEid"],
-    table=Person._meta.db_table,
+    model=Person,
     columns=["niss", "first_name", "last_name", "gender", "birth_date", "language", "has_eid"],
     key=["niss"],
     parse=parse_person,
     types={"birth_date": "date", "has_eid": "boolean"},
-    limits={"first_name": 100, "last_name": 100},
 )

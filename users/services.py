@@ -15,9 +15,11 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from csam_portal import audit, backoffice, outbox, throttle
-from csam_portal.bulkload import FileReport, load
-from users.models import AccountLock, Language, Person, SecurityCode, SimulatedCard, User
+from csam_portal.core import audit, backoffice, outbox, throttle
+from csam_portal.core.bulkload.files import FileReport
+from csam_portal.core.bulkload.merge import load
+from csam_portal.core.languages import Language
+from users.models import AccountLock, Person, SecurityCode, SimulatedCard, User
 from users.national_register import PERSON
 
 # The throttle's login counts (users.lockout): per address, per account and address, per
@@ -60,11 +62,10 @@ def user_language_set(*, user: User, language: str, actor: audit.Actor) -> User:
         raise ValidationError(_("Cette langue n'est pas proposée."), code="invalid_language")
     if user.language == language:
         return user
-    before = audit.snapshot(user)
-    user.language = language
-    user.full_clean()
-    user.save(update_fields=["language"])
-    audit.record(actor, "user_language_set", user, before=before, after=user)
+    with audit.change(actor, "user_language_set", user):
+        user.language = language
+        user.full_clean()
+        user.save(update_fields=["language"])
     return user
 
 
@@ -278,15 +279,14 @@ def _email_key_set(
     email: str,
     actor: audit.Actor,
 ) -> User:
-    before = audit.snapshot(user)
-    _set_credentials(user, username=username, password_hash=password_hash)
-    now = timezone.now()
-    user.email = email
-    user.email_verified_at = now
-    user.email_key_activated_at = now
-    user.full_clean()
-    user.save()
-    audit.record(actor, "email_key_activate", user, before=before, after=user)
+    with audit.change(actor, "email_key_activate", user):
+        _set_credentials(user, username=username, password_hash=password_hash)
+        now = timezone.now()
+        user.email = email
+        user.email_verified_at = now
+        user.email_key_activated_at = now
+        user.full_clean()
+        user.save()
     return user
 
 
@@ -312,13 +312,12 @@ def totp_key_activate(
             code="invalid_code",
         )
     user.refresh_from_db()
-    before = audit.snapshot(user)
-    _set_credentials(user, username=username, password_hash=password_hash)
-    user.totp_secret = secret
-    user.totp_key_activated_at = timezone.now()
-    user.full_clean()
-    user.save()
-    audit.record(actor, "totp_key_activate", user, before=before, after=user)
+    with audit.change(actor, "totp_key_activate", user):
+        _set_credentials(user, username=username, password_hash=password_hash)
+        user.totp_secret = secret
+        user.totp_key_activated_at = timezone.now()
+        user.full_clean()
+        user.save()
     return user
 
 
@@ -337,16 +336,15 @@ def key_deactivate(*, user: User, key: str, actor: audit.Actor) -> User:
             _("Cette clé numérique n'est pas activée : il n'y a rien à désactiver."),
             code="not_active",
         )
-    before = audit.snapshot(user)
-    if key == "email_code":
-        user.email_key_activated_at = None
-    else:
-        user.totp_secret = ""
-        user.totp_key_activated_at = None
-        user.totp_last_step = None
-    user.full_clean()
-    user.save()
-    audit.record(actor, f"{key}_key_deactivate", user, before=before, after=user)
+    with audit.change(actor, f"{key}_key_deactivate", user):
+        if key == "email_code":
+            user.email_key_activated_at = None
+        else:
+            user.totp_secret = ""
+            user.totp_key_activated_at = None
+            user.totp_last_step = None
+        user.full_clean()
+        user.save()
     return user
 
 
@@ -400,14 +398,13 @@ def account_lock_lift(*, locks: QuerySet[AccountLock], actor: audit.Actor) -> in
     now = timezone.now()
     lifted = 0
     for lock in locks.select_for_update(of=("self",)).filter(lifted_at=None, until__gt=now):
-        before = audit.snapshot(lock)
-        lock.lifted_at = now
-        lock.lifted_by = actor.user
-        lock.save(update_fields=["lifted_at", "lifted_by"])
+        with audit.change(actor, "account_lock_lift", lock):
+            lock.lifted_at = now
+            lock.lifted_by = actor.user
+            lock.save(update_fields=["lifted_at", "lifted_by"])
         for scope in (LOGIN_ACCOUNT, EID_CARD):
             throttle.reset(scope, lock.account)
         throttle.reset(LOGIN_ACCOUNT_ADDRESS, account_address_key(lock.account, ""), prefix=True)
-        audit.record(actor, "account_lock_lift", lock, before=before, after=lock)
         lifted += 1
     return lifted
 

@@ -23,7 +23,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from csam_portal.audit import Actor, client_ip
+from csam_portal.core.audit import Actor, client_ip
 from users import fas, forms, keys, services
 from users.keys import Method
 from users.models import SecurityCode

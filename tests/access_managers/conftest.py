@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from access_managers.models import Registration
-from csam_portal.audit import Actor
+from csam_portal.core.audit import Actor
 from tests.factories import (
     PASSWORD,
     AccessManagerFactory,

@@ -10,7 +10,7 @@ from django.utils import formats, timezone, translation
 
 from access_managers import services
 from access_managers.models import AccessManager, ExceptionalRequest
-from csam_portal.audit import Actor
+from csam_portal.core.audit import Actor
 from csam_portal.models import OutboundEmail
 from tests.factories import EnterpriseFactory, LegalFunctionFactory, PersonFactory
 

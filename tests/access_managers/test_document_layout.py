@@ -7,7 +7,7 @@ import time_machine
 from pypdf import PdfReader
 
 from access_managers import documents, services
-from csam_portal.audit import Actor
+from csam_portal.core.audit import Actor
 from tests.factories import EnterpriseFactory, LegalFunctionFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db

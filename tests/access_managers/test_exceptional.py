@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from access_managers import documents, services
 from access_managers.models import AccessManager, ExceptionalRequest
-from csam_portal.audit import Actor
+from csam_portal.core.audit import Actor
 from csam_portal.models import AuditRecord, OutboundEmail, ThrottleHit
 from tests.factories import (
     AccessManagerFactory,

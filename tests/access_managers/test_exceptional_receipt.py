@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from access_managers import permissions, services
 from access_managers.models import ExceptionalRequest
-from access_managers.templatetags.addresses import masked_email
-from csam_portal.audit import Actor
+from csam_portal.core.audit import Actor
 from csam_portal.models import AuditRecord, OutboundEmail
+from csam_portal.templatetags.portal import masked_email
 from tests.access_managers.test_exceptional import request_for
 from tests.factories import EnterpriseFactory, LegalFunctionFactory, PersonFactory
 

@@ -158,7 +158,7 @@ PROCESS = [
 
 def _exceptional(world):
     from access_managers import services
-    from csam_portal.audit import Actor
+    from csam_portal.core.audit import Actor
 
     lr = world.person("lr")
     return services.exceptional_request_create(
@@ -210,7 +210,7 @@ def test_download_the_document_by_its_signed_link(client, world, role, status):
 @pytest.mark.parametrize(("role", "status"), PROCESS)
 def test_process_an_exceptional_request(client, world, role, status):
     from access_managers import services
-    from csam_portal.audit import Actor
+    from csam_portal.core.audit import Actor
 
     exceptional = _exceptional(world)
     services.exceptional_request_receive(request=exceptional, actor=Actor.system("tests"))

@@ -8,7 +8,7 @@ from django.db import connection, connections
 
 from access_managers import services
 from access_managers.models import AccessManager, Registration
-from csam_portal.audit import Actor
+from csam_portal.core.audit import Actor
 from csam_portal.models import AuditRecord, OutboundEmail
 from tests.factories import EnterpriseFactory, LegalFunctionFactory, PersonFactory
 from tests.services import skip_or_fail

@@ -39,7 +39,7 @@ def main() -> None:
     from weasyprint import HTML
 
     from access_managers import documents, services
-    from csam_portal.audit import Actor
+    from csam_portal.core.audit import Actor
     from users.models import Person
 
     call_command("migrate", verbosity=0)

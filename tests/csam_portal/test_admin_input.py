@@ -1,12 +1,12 @@
 """Bad filter values and keys in the back office get the admin's usual refusals, never a 500
-(csam_portal.admin.CheckedInputAdminMixin)."""
+(csam_portal.core.admin.CheckedInputAdminMixin)."""
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from csam_portal.admin import CheckedInputAdminMixin
+from csam_portal.core.admin import CheckedInputAdminMixin
 from csam_portal.models import ThrottleHit
 from enterprises.models import SecuredApplication
 from tests.factories import StaffUserFactory

@@ -1,7 +1,7 @@
 import pytest
 from django.test import RequestFactory
 
-from csam_portal import audit
+from csam_portal.core import audit
 from csam_portal.models import AuditRecord
 from tests.factories import UserFactory
 
@@ -52,3 +52,29 @@ def test_the_client_address_comes_from_the_proxy_only_when_one_is_declared(
     )
 
     assert audit.client_ip(request) == expected
+
+
+def test_a_change_is_recorded_with_the_row_before_and_after_it(system_actor):
+    user = UserFactory(language="fr")
+
+    with audit.change(system_actor, "user_language_set", user):
+        user.language = "nl"
+        user.save(update_fields=["language"])
+
+    entry = AuditRecord.objects.get()
+    assert (entry.action, entry.object_id) == ("user_language_set", str(user.pk))
+    assert (entry.before["language"], entry.after["language"]) == ("fr", "nl")
+
+
+def test_a_change_that_fails_records_nothing(system_actor):
+    user = UserFactory(language="fr")
+
+    def refused_change():
+        with audit.change(system_actor, "user_language_set", user):
+            user.language = "nl"
+            raise ValueError("refused")
+
+    with pytest.raises(ValueError, match="refused"):
+        refused_change()
+
+    assert not AuditRecord.objects.exists()

@@ -1,11 +1,12 @@
 from io import StringIO
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from csam_portal import backoffice
+from csam_portal.core import backoffice
 from csam_portal.models import AuditRecord, ContactMessage, OutboundEmail
 from tests.factories import PASSWORD, StaffUserFactory
 from users.models import User
@@ -25,7 +26,17 @@ def test_backoffice_group_exists_after_migrate_with_its_permissions():
     group = Group.objects.get(name=backoffice.GROUP_NAME)
 
     codenames = set(group.permissions.values_list("codename", flat=True))
-    assert codenames == {code for codes in backoffice.PERMISSIONS.values() for code in codes}
+    assert codenames == {code for codes in backoffice.permissions().values() for code in codes}
+
+
+def test_the_group_takes_what_each_app_declares_for_the_back_office(monkeypatch):
+    monkeypatch.setattr(apps.get_app_config("users"), "backoffice_permissions", ["view_person"])
+
+    group = backoffice.sync_group()
+
+    granted = group.permissions.filter(content_type__app_label="users")
+    assert list(granted.values_list("codename", flat=True)) == ["view_person"]
+    assert group.permissions.filter(content_type__app_label="enterprises").exists()
 
 
 def test_create_backoffice_user_makes_staff_in_the_group_without_superuser_rights():
@@ -84,7 +95,7 @@ def test_staff_outside_the_group_are_refused(client, page):
 
 
 def test_outbox_and_audit_rows_cannot_be_edited_or_deleted_by_staff(client, staff, system_actor):
-    from csam_portal.services import contact_message_create
+    from csam_portal.public.services import contact_message_create
 
     contact_message_create(
         name="A",

@@ -4,8 +4,8 @@ import time
 import pytest
 from django.urls import reverse
 
-from csam_portal import health
 from csam_portal.celery import app as celery_app
+from csam_portal.core import health
 from tests import processes
 
 pytestmark = pytest.mark.django_db

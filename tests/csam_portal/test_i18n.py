@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from csam_portal import typography
+from csam_portal.core import typography
 from csam_portal.models import AuditRecord
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,5 +1,5 @@
 """A NUL byte in the path, the query string, the form or a cookie is a 400 before any view,
-query or session (csam_portal.middleware.NulByteMiddleware)."""
+query or session (csam_portal.core.middleware.NulByteMiddleware)."""
 
 import logging
 

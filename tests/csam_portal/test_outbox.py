@@ -6,10 +6,10 @@ from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from csam_portal import outbox, tasks
 from csam_portal.celery import app as celery_app
+from csam_portal.core import outbox, tasks
 from csam_portal.models import AuditRecord, ContactMessage, OutboundEmail
-from csam_portal.services import contact_message_create
+from csam_portal.public.services import contact_message_create
 
 pytestmark = pytest.mark.django_db
 
@@ -194,7 +194,7 @@ def test_relay_marks_a_message_interrupted_mid_send_as_failed_not_resent(setting
 def test_requeue_puts_failed_messages_back_and_audits_it(
     staff, django_capture_on_commit_callbacks, mailoutbox
 ):
-    from csam_portal.audit import Actor
+    from csam_portal.core.audit import Actor
 
     failed, sent = _enqueue(), _enqueue()
     OutboundEmail.objects.filter(pk=failed.pk).update(status="failed", attempts=6)

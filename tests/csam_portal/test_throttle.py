@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.utils import timezone
 
-from csam_portal import services, tasks, throttle
-from csam_portal.audit import Actor
+from csam_portal.core import tasks, throttle
+from csam_portal.core.audit import Actor
 from csam_portal.models import ContactMessage, ThrottleBucket, ThrottleHit
+from csam_portal.public import services
 from tests.services import skip_or_fail
 
 pytestmark = pytest.mark.django_db

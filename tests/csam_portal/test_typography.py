@@ -1,6 +1,6 @@
 import pytest
 
-from csam_portal import typography
+from csam_portal.core import typography
 
 
 @pytest.mark.parametrize(

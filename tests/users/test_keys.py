@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from csam_portal.audit import Actor
+from csam_portal.core.audit import Actor
 from csam_portal.models import AuditRecord, OutboundEmail, ThrottleHit
 from tests.factories import PASSWORD, PersonFactory, SimulatedCardFactory, UserFactory, make_bis
 from users import services
@@ -409,7 +409,7 @@ def test_the_login_never_sends_to_another_site(client, marie):
 
 
 def test_sent_security_codes_are_erased_from_the_outbox(client, marie, mailoutbox):
-    from csam_portal import outbox
+    from csam_portal.core import outbox
 
     _eid(client, marie.person)
     client.post(

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from csam_portal.audit import Actor
+from csam_portal.core.audit import Actor
 from csam_portal.models import AuditRecord, OutboundEmail, ThrottleHit
 from tests.factories import (
     PASSWORD,

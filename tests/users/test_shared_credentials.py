@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from csam_portal.audit import Actor
+from csam_portal.core.audit import Actor
 from csam_portal.models import AuditRecord, OutboundEmail
 from tests.factories import PASSWORD, SimulatedCardFactory
 from users import services

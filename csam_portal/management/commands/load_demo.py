@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from access_managers import selectors as access_manager_selectors
 from access_managers import services as access_manager_services
-from csam_portal.audit import Actor
-from csam_portal.bulkload import MalformedFile
+from csam_portal.core.audit import Actor
+from csam_portal.core.bulkload.files import MalformedFile
 from enterprises import services as enterprise_services
 from users import services as user_services
 from users.models import Person, SimulatedCard, User

@@ -1,4 +1,4 @@
-"""Apply each language's typography to its catalogue (csam_portal.typography)."""
+"""Apply each language's typography to its catalogue (csam_portal.core.typography)."""
 
 from pathlib import Path
 
@@ -6,7 +6,7 @@ import polib
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from csam_portal import typography
+from csam_portal.core import typography
 
 
 class Command(BaseCommand):

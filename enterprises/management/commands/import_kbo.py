@@ -1,4 +1,4 @@
-from csam_portal.management.import_command import ImportCommand
+from csam_portal.core.bulkload.command import ImportCommand
 from enterprises import services
 
 

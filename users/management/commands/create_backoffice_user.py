@@ -4,7 +4,7 @@ import os
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from csam_portal.audit import Actor
+from csam_portal.core.audit import Actor
 from users import services
 
 

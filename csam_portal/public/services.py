@@ -1,4 +1,4 @@
-"""State changes of the portal's own pages: each in a transaction, audited, e-mails queued."""
+"""State changes of the contact page: each in a transaction, audited, e-mails queued."""
 
 from datetime import timedelta
 
@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from csam_portal import audit, outbox, throttle
+from csam_portal.core import audit, outbox, throttle
 from csam_portal.models import ContactMessage
 
 
@@ -66,10 +66,9 @@ def contact_message_close(*, messages: QuerySet[ContactMessage], actor: audit.Ac
     """Mark questions as handled by the back office; return how many changed."""
     count = 0
     for contact in messages.select_for_update().filter(status=ContactMessage.Status.NEW):
-        before = audit.snapshot(contact)
-        contact.status = ContactMessage.Status.CLOSED
-        contact.closed_at = timezone.now()
-        contact.save(update_fields=["status", "closed_at"])
-        audit.record(actor, "contact_message_close", contact, before=before, after=contact)
+        with audit.change(actor, "contact_message_close", contact):
+            contact.status = ContactMessage.Status.CLOSED
+            contact.closed_at = timezone.now()
+            contact.save(update_fields=["status", "closed_at"])
         count += 1
     return count

@@ -26,7 +26,7 @@ from django.db.models.functions import Now
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from csam_portal import audit
+from csam_portal.core import audit
 from csam_portal.models import OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -91,17 +91,16 @@ def enqueue(
 
 def _one_line(text: str) -> str:
     """A subject on one line: runs of spaces and line breaks become one space; the no-break
-    spaces of French typography (csam_portal.typography) stay."""
+    spaces of French typography (csam_portal.core.typography) stay."""
     return re.sub(r"[ \t\r\n]+", " ", text).strip()
 
 
 def dispatch(email_id: int) -> None:
     """Queue the sending task; if the broker cannot take it now, the relay will."""
     global _broker_down_until
-    from csam_portal import tasks
-    from csam_portal.celery import app
+    from csam_portal.core import tasks
 
-    if app.conf.task_always_eager:  # no broker: the task runs here and now
+    if tasks.outbox_send.app.conf.task_always_eager:  # no broker: the task runs here and now
         tasks.outbox_send.apply_async((email_id,))
         return
     if time.monotonic() < _broker_down_until:
@@ -212,13 +211,12 @@ def outbound_email_requeue(*, emails: QuerySet[OutboundEmail], actor: audit.Acto
     """Put failed messages back in the queue, attempts reset (admin action «Renvoyer»)."""
     count = 0
     for email in emails.select_for_update().filter(status=OutboundEmail.Status.FAILED):
-        before = audit.snapshot(email)
-        email.status = OutboundEmail.Status.PENDING
-        email.attempts = 0
-        email.next_attempt_at = Now()
-        email.save(update_fields=["status", "attempts", "next_attempt_at"])
-        email.refresh_from_db(fields=["next_attempt_at"])
-        audit.record(actor, "outbound_email_requeue", email, before=before, after=email)
+        with audit.change(actor, "outbound_email_requeue", email):
+            email.status = OutboundEmail.Status.PENDING
+            email.attempts = 0
+            email.next_attempt_at = Now()
+            email.save(update_fields=["status", "attempts", "next_attempt_at"])
+            email.refresh_from_db(fields=["next_attempt_at"])
         transaction.on_commit(partial(dispatch, email.pk), robust=True)
         count += 1
     return count

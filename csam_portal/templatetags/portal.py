@@ -1,12 +1,20 @@
-"""`{% error_summary form as errors %}`: what the error summary of a refused form lists.
+"""The portal's template tags and filters, in every template as `{% load portal %}`.
 
-GOV.UK's error summary: at the top of the page, every error of the page's form, the form's own
-first, then each field's in the form's order, linking to its input (a radio group's first choice).
-templates/base.html renders it for the view's `form`, and starts the page title with «Erreur : ».
+- `{% error_summary form as errors %}`: what the error summary of a refused form lists. GOV.UK's
+  error summary: at the top of the page, every error of the page's form, the form's own first,
+  then each field's in the form's order, linking to its input (a radio group's first choice).
+  templates/base.html renders it for the view's `form`, and starts the page title with
+  «Erreur : ».
+- `{{ address|masked_email }}`: an e-mail address shown to someone who must not learn it
+  (m•••@example.be): enough for its owner to recognise it, not enough to write to it.
+- `{{ number|phone }}`: a stored E.164 number as people read it (+32 2 512 34 56).
+
+It imports no app: it is the core's (csam_portal.core).
 """
 
 from dataclasses import dataclass
 
+import phonenumbers
 from django import forms, template
 
 register = template.Library()
@@ -40,3 +48,26 @@ def error_summary(form) -> list[SummaryError]:
             target = field.id_for_label or field.subwidgets[0].id_for_label
             errors.append(SummaryError(str(message), label=str(label), target=target))
     return errors
+
+
+MASK = "•••"
+
+
+@register.filter
+def masked_email(value: str) -> str:
+    local, at, domain = (value or "").rpartition("@")
+    if not at:
+        return MASK
+    shown = local[:1] if len(local) > 1 else ""
+    return f"{shown}{MASK}@{domain}"
+
+
+@register.filter
+def phone(value: str) -> str:
+    if not value:
+        return value
+    try:
+        number = phonenumbers.parse(value, "BE")
+    except phonenumbers.NumberParseException:
+        return value
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -1,4 +1,4 @@
-"""The public pages (flows.md §0 and §7), the language switch and /health/."""
+"""The public pages (flows.md §0 and §7), the language switch, /health/ and the error pages."""
 
 from django.conf import settings
 from django.contrib import auth
@@ -13,10 +13,10 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from csam_portal import health as health_checks
-from csam_portal import services
-from csam_portal.audit import Actor
-from csam_portal.forms import ContactForm
+from csam_portal.core import health as health_checks
+from csam_portal.core.audit import Actor
+from csam_portal.public import services
+from csam_portal.public.forms import ContactForm
 from users import fas
 from users import services as user_services
 

@@ -4,7 +4,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from csam_portal import outbox, throttle
+from csam_portal.core import outbox, throttle
 
 
 @shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=None)

@@ -1,15 +1,15 @@
 """The checks behind /health/: each answers within about a second, whatever the service does.
 
 A failing check is logged with its error; the page shows the error's text to staff only.
+The Celery app is the current one (csam_portal/celery.py's): the core names no project module.
 """
 
 import logging
 
 import redis
+from celery import current_app as celery_app
 from django.conf import settings
 from django.db import connection
-
-from csam_portal.celery import app as celery_app
 
 TIMEOUT_SECONDS = 1.0
 logger = logging.getLogger(__name__)

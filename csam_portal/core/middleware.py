@@ -14,9 +14,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.log import log_response
 from django.utils.translation import gettext as _
 
-from csam_portal.audit import client_ip
+from csam_portal.core.audit import client_ip
 
-logger = logging.getLogger(__name__)
+# The name the refusals were always logged under (before this module moved into the core).
+logger = logging.getLogger("csam_portal.middleware")
 
 
 def _early_page(request: HttpRequest, template: str, status: int, context=None) -> HttpResponse:

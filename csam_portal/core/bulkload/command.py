@@ -6,8 +6,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from csam_portal.audit import Actor
-from csam_portal.bulkload import FileReport, MalformedFile
+from csam_portal.core.audit import Actor
+from csam_portal.core.bulkload.files import FileReport, MalformedFile
 
 
 class ImportCommand(BaseCommand):

@@ -1,8 +1,11 @@
-"""The audit log: `record()` is the one call every service makes for each change it writes."""
+"""The audit log: every service records each change it writes, with `record()`, or with
+`change()` around the lines that change an existing row."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -16,14 +19,14 @@ from django.http import HttpRequest
 from csam_portal.models import AuditRecord
 
 if TYPE_CHECKING:
-    from users.models import User
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 
 @dataclass(frozen=True)
 class Actor:
     """Who performs a change: a logged-in person in a role, a staff member, or the system."""
 
-    user: User | None
+    user: AbstractBaseUser | None  # settings.AUTH_USER_MODEL
     role: str
     ip: str | None = None
     system_name: str = ""
@@ -104,3 +107,19 @@ def record(
     )
     entry.save()
     return entry
+
+
+@contextmanager
+def change(actor: Actor, action: str, obj: models.Model) -> Iterator[models.Model]:
+    """Record `action` on `obj` as the block changes and saves it, in the caller's transaction:
+
+        with audit.change(actor, "co_gap_remove", term):
+            term.ended_at = timezone.now()
+            term.save(update_fields=["ended_at"])
+
+    `before` is `obj` as it is on entering, `after` as it is on leaving. A block that raises
+    records nothing.
+    """
+    before = snapshot(obj)
+    yield obj
+    record(actor, action, obj, before=before, after=obj)
