@@ -1,6 +1,9 @@
 """Who may do what to which enterprise (../shared/spec/access.md); nothing else.
 
-Each `<thing>_for_<action>` loads the object in the URL and checks the person's roles in it: a
+Two shapes only: `can_<verb>(roles, obj) -> bool` reads a person's `Roles` (the views hand
+templates these answers as `can_*` flags), and `<thing>_for_<action>(request, …) -> (obj, Actor)`
+opens a view (declared with `csam_portal.core.access.guarded_by`). Each `<thing>_for_<action>`
+loads the object in the URL and checks the person's roles in it: a
 stranger to the enterprise gets 404 (they must not learn who manages it), one of its people
 without the right gets 403, and nothing changes.
 
@@ -12,6 +15,8 @@ request is pending.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
@@ -20,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from access_managers import selectors
 from access_managers.models import ExceptionalRequest
-from access_managers.selectors import Roles
+from access_managers.roles import Roles, roles_in
 from csam_portal.core.audit import Actor
 from enterprises.models import Enterprise
 
@@ -59,39 +64,50 @@ def enterprise_for_gap_designation(*, number: str, niss: str, lock: bool = False
     return enterprise
 
 
-def can_see_gga_page(roles: Roles) -> bool:
+def can_see_gga_page(roles: Roles, enterprise: Enterprise) -> bool:
+    """The enterprise's «Gestion des Gestionnaires d'Accès» page: its GAP and co-GAPs."""
     return roles.is_gap or roles.is_co_gap
 
 
-def can_manage_co_gaps(roles: Roles) -> bool:
+def can_manage_co_gaps(roles: Roles, enterprise: Enterprise) -> bool:
     """Only the GAP names and removes co-GAPs (a co-GAP helps, it does not delegate)."""
     return roles.is_gap
 
 
-def _enterprise_roles(request: HttpRequest, number: str) -> tuple[Enterprise, Roles]:
+def can_designate_gap(roles: Roles, enterprise: Enterprise) -> bool:
+    """A legal representative designates or changes the GAP (standard procedure); the GAP does
+    only if they are one too."""
+    return roles.is_lr
+
+
+def _enterprise_and_roles(request: HttpRequest, number: str) -> tuple[Enterprise, Roles]:
+    """The enterprise in the URL and the person's roles in it; 404 to a stranger to it."""
     enterprise = selectors.enterprise_with_managers(number=number)
     if enterprise is None:
         raise Http404
-    roles = selectors.roles_in(niss=request.user.niss, enterprise_number=enterprise.number)
+    roles = roles_in(niss=request.user.niss, enterprise_number=enterprise.number)
     if not roles:
         raise Http404
     return enterprise, roles
 
 
-def enterprise_for_gga_page(request: HttpRequest, number: str) -> tuple[Enterprise, Roles]:
-    """The enterprise whose «Gestion des Gestionnaires d'Accès» page the GAP or a co-GAP sees."""
-    enterprise, roles = _enterprise_roles(request, number)
-    if not can_see_gga_page(roles):
+def _allowed(
+    request: HttpRequest, number: str, can: Callable[[Roles, Enterprise], bool]
+) -> tuple[Enterprise, Actor]:
+    enterprise, roles = _enterprise_and_roles(request, number)
+    if not can(roles, enterprise):
         raise PermissionDenied
-    return enterprise, roles
+    return enterprise, Actor.from_request(request, role=roles.actor_role or "", roles=roles)
+
+
+def enterprise_for_gga_page(request: HttpRequest, number: str) -> tuple[Enterprise, Actor]:
+    """The enterprise whose «Gestion des Gestionnaires d'Accès» page the GAP or a co-GAP sees."""
+    return _allowed(request, number, can_see_gga_page)
 
 
 def enterprise_for_co_gap_edit(request: HttpRequest, number: str) -> tuple[Enterprise, Actor]:
     """The enterprise whose co-GAPs its GAP names or removes."""
-    enterprise, roles = _enterprise_roles(request, number)
-    if not can_manage_co_gaps(roles):
-        raise PermissionDenied
-    return enterprise, Actor.from_request(request, role=roles.highest)
+    return _allowed(request, number, can_manage_co_gaps)
 
 
 def can_download_exceptional_document(request: HttpRequest, exceptional, session_tickets) -> bool:

@@ -382,13 +382,14 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 def enterprise_detail(request: HttpRequest, number: str) -> HttpResponse:
     """The enterprise's «Gestion des Gestionnaires d'Accès» page: its GAP, co-GAPs, history."""
     _person_required(request)
-    enterprise, roles = permissions.enterprise_for_gga_page(request, number)
+    enterprise, actor = permissions.enterprise_for_gga_page(request, number)
     current_gap = next((term for term in enterprise.gap_terms if term.is_current), None)
     context = {
         "enterprise": enterprise,
-        "roles": roles,
         "current_gap": current_gap,
-        "can_manage_co_gaps": permissions.can_manage_co_gaps(roles),
+        "as_gap": actor.roles.is_gap,
+        "can_manage_co_gaps": permissions.can_manage_co_gaps(actor.roles, enterprise),
+        "can_designate_gap": permissions.can_designate_gap(actor.roles, enterprise),
     }
     return render(request, "access_managers/enterprise_detail.html", context)
 
