@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from access_managers import permissions, selectors
-from access_managers.roles import roles_in
 from access_managers.models import AccessManager, Registration
+from access_managers.roles import roles_in
 from csam_portal.models import AuditRecord, OutboundEmail
 from enterprises import selectors as enterprise_selectors
 from enterprises.models import Enterprise, LegalFunction
