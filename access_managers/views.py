@@ -16,8 +16,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from formtools.wizard.views import NamedUrlSessionWizardView
 
-from access_managers import documents, forms, permissions, selectors, services
+from access_managers import documents, forms, permissions, selectors
 from access_managers.models import AccessManager, ExceptionalRequest
+from access_managers.services import co_gaps, designation, exceptional_requests
 from csam_portal.core.audit import Actor, client_ip
 from enterprises import selectors as enterprise_selectors
 from users.models import Person
@@ -205,7 +206,7 @@ class DesignationWizard(NamedUrlSessionWizardView):
                 requester=first_form.requester,
                 seen_gap=first_form.cleaned_data["seen_gap"],
                 token=token,
-                designation=manager_form.designation(),
+                manager=manager_form.designation(),
             )
         except ValidationError as error:
             carried_out = self.carried_out(token)
@@ -218,7 +219,7 @@ class DesignationWizard(NamedUrlSessionWizardView):
             return redirect(self.get_step_url(self.steps.first))
         return self._finished(result, token)
 
-    def carry_out(self, *, number, requester, seen_gap, token, designation):
+    def carry_out(self, *, number, requester, seen_gap, token, manager):
         raise NotImplementedError
 
 
@@ -250,14 +251,14 @@ class GapDesignationWizard(DesignationWizard):
             request_token=token, designated_by=self.request.user.niss
         ).first()
 
-    def carry_out(self, *, number, requester, seen_gap, token, designation):
-        return services.gap_designate(
+    def carry_out(self, *, number, requester, seen_gap, token, manager):
+        return designation.gap_designate(
             enterprise_number=number,
             requester=requester,
             seen_gap=seen_gap,
             token=token,
             actor=Actor.from_request(self.request, role="LR"),
-            **designation,
+            **manager,
         )
 
 
@@ -320,19 +321,19 @@ class ExceptionalRequestWizard(DesignationWizard):
         tickets = self.request.session.get(TICKETS_SESSION_KEY, [])
         return ExceptionalRequest.objects.filter(request_token=token, ticket__in=tickets).first()
 
-    def carry_out(self, *, number, requester, seen_gap, token, designation):
-        request = services.exceptional_request_create(
+    def carry_out(self, *, number, requester, seen_gap, token, manager):
+        exceptional = exceptional_requests.exceptional_request_create(
             enterprise_number=number,
             requester=requester,
             seen_gap=seen_gap,
             token=token,
             language=self.request.LANGUAGE_CODE,
             actor=Actor.from_request(self.request, role="LR"),
-            **designation,
+            **manager,
         )
         tickets = self.request.session.get(TICKETS_SESSION_KEY, [])
-        self.request.session[TICKETS_SESSION_KEY] = [*tickets, request.ticket][-20:]
-        return request
+        self.request.session[TICKETS_SESSION_KEY] = [*tickets, exceptional.ticket][-20:]
+        return exceptional
 
 
 gap_designate = GapDesignationWizard.as_view(url_name="access_managers:gap_designate_step")
@@ -408,7 +409,7 @@ def co_gap_add(request: HttpRequest, number: str) -> HttpResponse:
         person = form.person
         if adding:
             try:
-                services.co_gap_add(
+                co_gaps.co_gap_add(
                     enterprise=enterprise,
                     person=person,
                     email=form.cleaned_data["email"],
@@ -444,7 +445,7 @@ def co_gap_remove(request: HttpRequest, number: str, term_id: int) -> HttpRespon
         return redirect("access_managers:enterprise", number=enterprise.number)
     if request.method == "POST":
         try:
-            services.co_gap_remove(enterprise=enterprise, term_id=term.pk, actor=actor)
+            co_gaps.co_gap_remove(enterprise=enterprise, term_id=term.pk, actor=actor)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -527,8 +528,8 @@ def exceptional_status(request: HttpRequest) -> HttpResponse:
     resent, resend_error = False, None
     if exceptional is not None and "resend" in request.POST:
         try:
-            services.exceptional_document_resend(
-                request=exceptional, actor=Actor.from_request(request)
+            exceptional_requests.exceptional_document_resend(
+                exceptional=exceptional, actor=Actor.from_request(request)
             )
         except ValidationError as error:
             resend_error = " ".join(error.messages)

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from access_managers import selectors as access_manager_selectors
-from access_managers import services as access_manager_services
+from access_managers.services import designation
 from csam_portal.core.audit import Actor
 from csam_portal.core.bulkload.files import MalformedFile
 from enterprises import services as enterprise_services
@@ -117,12 +117,13 @@ class Command(BaseCommand):
             if access_manager_selectors.gap_current(enterprise_number=number) is not None:
                 continue
             person = Person.objects.get(niss=gap["niss"])
-            access_manager_services.gap_designate(
+            designation.gap_designate(
                 enterprise_number=number,
                 requester=person,
                 person=person,
                 email=gap["email"],
                 phone=gap["phone"],
+                seen_gap=None,  # checked above: the enterprise has no GAP yet
                 actor=actor,
             )
             created += 1
