@@ -10,8 +10,9 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from csam_portal.core import numbers
 from csam_portal.core.audit import Actor
-from users import fas, keys, lockout, services
+from users import fas, keys, lockout
 from users.models import Person, User
+from users.services import accounts
 
 
 class DigitalKeyBackend(BaseBackend):
@@ -134,7 +135,7 @@ class FasBackend(OIDCAuthenticationBackend):
     def create_user(self, claims):
         person = Person.objects.get(niss=self._niss(claims))  # verify_claims found it
         actor = Actor.from_request(self.request, role="person") if self.request else None
-        return services.account_for_person(person=person, actor=actor or Actor.system("fas"))
+        return accounts.account_for_person(person=person, actor=actor or Actor.system("fas"))
 
     def update_user(self, user, claims):
         return user

@@ -17,8 +17,8 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
 from csam_portal.core.audit import Actor
-from users import services
 from users.models import Person, SimulatedCard, User
+from users.services import accounts, persons, security_codes
 
 
 class Method(models.TextChoices):
@@ -47,7 +47,7 @@ CARD_METHODS = {Method.EID, Method.ITSME}
 
 
 def _pin_matches(card: SimulatedCard, pin: str) -> bool:
-    return constant_time_compare(card.pin, services.pin_digest(card.person, pin))
+    return constant_time_compare(card.pin, persons.pin_digest(card.person, pin))
 
 
 def _person_with_card(niss: str, kind: str) -> tuple[Person, SimulatedCard] | None:
@@ -60,7 +60,7 @@ def _person_with_card(niss: str, kind: str) -> tuple[Person, SimulatedCard] | No
 
 
 def _account_of(request, person: Person) -> User:
-    return services.account_for_person(
+    return accounts.account_for_person(
         person=person, actor=Actor.from_request(request, role="person")
     )
 
@@ -106,7 +106,7 @@ def verify_email_code(request, *, username: str, code: str, **_) -> User | None:
     user = _account(username)
     if user is None or user.email_key_activated_at is None:
         return None
-    if not services.security_code_use(user=user, purpose="login", code=code):
+    if not security_codes.security_code_use(user=user, purpose="login", code=code):
         return None
     return user
 
@@ -115,7 +115,7 @@ def verify_totp(request, *, username: str, code: str, **_) -> User | None:
     user = _account(username)
     if user is None or user.totp_key_activated_at is None:
         return None
-    if not services.totp_code_use(user=user, code=code):
+    if not security_codes.totp_code_use(user=user, code=code):
         return None
     return user
 

@@ -19,7 +19,7 @@ urlpatterns = [
     path("digital-keys/email/", keys.email_key, name="email_key"),
     path("digital-keys/email/verify/", keys.email_key_verify, name="email_key_verify"),
     path("digital-keys/mobile-app/", keys.totp_key, name="totp_key"),
-    re_path(  # the two security-code keys (users.services.key_deactivate); nothing else
+    re_path(  # the two security-code keys (services.security_codes.key_deactivate), no other
         r"^digital-keys/(?P<key>email_code|totp)/deactivate/$",
         keys.key_deactivate,
         name="key_deactivate",

@@ -17,9 +17,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from csam_portal.core.audit import Actor
-from users import forms, keys, services
+from users import forms, keys
 from users.keys import Method
 from users.models import SecurityCode
+from users.services import security_codes
 from users.views.common import (
     simulators_only,
 )
@@ -77,7 +78,7 @@ def email_key(request: HttpRequest) -> HttpResponse:
     form = forms.EmailKeyForm(request.POST if request.method == "POST" else None, user=request.user)
     if form.is_valid():
         try:
-            services.security_code_send(
+            security_codes.security_code_send(
                 user=request.user,
                 purpose=SecurityCode.Purpose.VERIFY_EMAIL,
                 email=form.cleaned_data["email"],
@@ -104,7 +105,7 @@ def email_key_verify(request: HttpRequest) -> HttpResponse:
     )
     if form.is_valid():
         try:
-            user = services.email_key_activate(
+            user = security_codes.email_key_activate(
                 user=request.user,
                 username=pending.get("username"),  # none when the account keeps its own
                 password_hash=pending.get("password_hash"),
@@ -141,7 +142,7 @@ def totp_key(request: HttpRequest) -> HttpResponse:
     form = forms.TotpKeyForm(request.POST if request.method == "POST" else None, user=request.user)
     if form.is_valid():
         try:
-            user = services.totp_key_activate(
+            user = security_codes.totp_key_activate(
                 user=request.user,
                 username=form.cleaned_data.get("username"),  # none when the account keeps its own
                 password_hash=form.cleaned_data.get("password_hash"),
@@ -176,7 +177,7 @@ def key_deactivate(request: HttpRequest, key: str) -> HttpResponse:
     if refusal:
         return refusal
     try:
-        services.key_deactivate(user=request.user, key=key, actor=_actor(request))
+        security_codes.key_deactivate(user=request.user, key=key, actor=_actor(request))
     except ValidationError as error:
         messages.error(request, error.messages[0])
     else:

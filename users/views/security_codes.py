@@ -13,9 +13,10 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from csam_portal.core.audit import Actor, client_ip
-from users import forms, services
+from users import forms
 from users.keys import Method
 from users.models import SecurityCode
+from users.services import security_codes
 from users.views.common import (
     PENDING,
     WRONG_PASSWORD,
@@ -57,7 +58,7 @@ def _security_code_login(request: HttpRequest, method: str) -> HttpResponse:
         else:
             if method == Method.EMAIL_CODE:
                 try:
-                    services.security_code_send(
+                    security_codes.security_code_send(
                         user=user,
                         purpose=SecurityCode.Purpose.LOGIN,
                         email=user.email,
