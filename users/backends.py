@@ -10,7 +10,7 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from csam_portal.core import numbers
 from csam_portal.core.audit import Actor
-from users import fas, keys, lockout
+from users import fas, lockout, verifiers
 from users.models import Person, User
 from users.services import accounts
 
@@ -19,7 +19,7 @@ class DigitalKeyBackend(BaseBackend):
     """`authenticate(request, method=<key>, **credentials)`: the key's simulator decides."""
 
     def authenticate(self, request, method=None, **credentials):
-        verify = keys.VERIFIERS.get(method)
+        verify = verifiers.VERIFIERS.get(method)
         if verify is None:
             return None
         account = lockout.account_named(
@@ -27,7 +27,7 @@ class DigitalKeyBackend(BaseBackend):
         )
         return lockout.authenticate(
             request,
-            method=keys.KEY_OF.get(method, method),
+            method=verifiers.KEY_OF.get(method, method),
             account=account,
             verify=lambda: verify(request, **credentials),
             allowed=lambda user: not user.is_staff,  # the back office logs in at /admin/ only

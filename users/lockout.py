@@ -35,7 +35,7 @@ from csam_portal.core.audit import Actor, client_ip
 from users.models import AccountLock, User
 from users.services import account_locks
 
-# The key of the back office's login at /admin/ (the portal's keys are users.keys.Method).
+# The key of the back office's login at /admin/ (the portal's keys are users.methods.Method).
 ADMIN = "admin"
 # Keys whose secret can be guessed: the account's budget of failures closes them.
 GUESSABLE = {"eid", "eidas", "password", "email_code", "totp", ADMIN}

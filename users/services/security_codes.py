@@ -226,3 +226,10 @@ def _set_credentials(user: User, *, username: str | None, password_hash: str | N
         raise ValidationError(_("Ce nom d'utilisateur est déjà pris."), code="username_taken")
     user.username = username
     user.password = password_hash
+
+
+def totp_uri(user: User, secret: str) -> str:
+    """What the mobile application scans: the secret, named after the account and CSAM."""
+    return pyotp.TOTP(secret).provisioning_uri(
+        name=user.username or user.niss or "", issuer_name="CSAM"
+    )

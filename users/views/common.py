@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy
 
-from users.keys import Method
+from users.methods import Method
 
 NEXT = "login_next"
 PENDING = "login_pending"

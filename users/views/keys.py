@@ -17,8 +17,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from csam_portal.core.audit import Actor
-from users import forms, keys
-from users.keys import Method
+from users import forms
+from users.methods import CARD_METHODS, Method
 from users.models import SecurityCode
 from users.services import security_codes
 from users.views.common import (
@@ -29,7 +29,7 @@ ACTIVATION = "key_activation"
 
 
 def _opened_with_card(request: HttpRequest) -> bool:
-    return request.session.get("digital_key") in keys.CARD_METHODS
+    return request.session.get("digital_key") in CARD_METHODS
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -160,7 +160,7 @@ def totp_key(request: HttpRequest) -> HttpResponse:
                 _("La clé numérique « Code de sécurité via une application mobile » est activée."),
             )
             return redirect("users:digital_keys")
-    uri = keys.totp_uri(request.user, pending["secret"])
+    uri = security_codes.totp_uri(request.user, pending["secret"])
     # A data: URI needs the SVG namespace, which svg_inline() leaves out: the image stayed blank.
     qr = segno.make(uri, error="m").svg_data_uri(scale=5)
     secret = " ".join(pending["secret"][i : i + 4] for i in range(0, len(pending["secret"]), 4))

@@ -17,8 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from users import forms, keys
-from users.keys import Method
+from users import forms
+from users.methods import Method
 from users.views.common import (
     NEXT,
     PENDING,
@@ -34,6 +34,21 @@ from users.views.common import (
 # One answer for an unknown number, a person without a card and a wrong PIN: the page must not
 # tell who is in the national register or has a card.
 WRONG_PIN = gettext_lazy("Numéro de registre national ou code PIN incorrect.")
+
+# The login page's groups, as seed 003 shows them (plus the portal's own password key).
+GROUPS = [
+    (
+        gettext_lazy("Clé(s) numérique(s) avec l'eID ou identité numérique"),
+        [Method.EID, Method.ITSME],
+    ),
+    (
+        gettext_lazy(
+            "Clé(s) numérique(s) avec code de sécurité et nom d'utilisateur + mot de passe"
+        ),
+        [Method.EMAIL_CODE, Method.TOTP, Method.PASSWORD],
+    ),
+    (gettext_lazy("Authentification européenne"), [Method.EIDAS]),
+]
 
 
 def _one_step_login(request: HttpRequest, method: str, form_class, wrong) -> HttpResponse:
@@ -56,7 +71,7 @@ def login(request: HttpRequest) -> HttpResponse:
     if settings.DIGITAL_KEYS_PROVIDER == "oidc":
         query = urlencode({"next": request.session.pop(NEXT, "/")})
         return redirect(f"{reverse('oidc_authentication_init')}?{query}")
-    return render(request, "users/login.html", {"groups": keys.GROUPS})
+    return render(request, "users/login.html", {"groups": GROUPS})
 
 
 @simulators_only

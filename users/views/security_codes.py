@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from csam_portal.core.audit import Actor, client_ip
 from users import forms
-from users.keys import Method
+from users.methods import Method
 from users.models import SecurityCode
 from users.services import security_codes
 from users.views.common import (

@@ -11,39 +11,12 @@ backend asks it before and after the verifier.
 
 from __future__ import annotations
 
-import pyotp
-from django.db import models
 from django.utils.crypto import constant_time_compare
-from django.utils.translation import gettext_lazy as _
 
 from csam_portal.core.audit import Actor
+from users.methods import Method
 from users.models import Person, SimulatedCard, User
 from users.services import accounts, persons, security_codes
-
-
-class Method(models.TextChoices):
-    EID = "eid", _("IDENTIFICATION avec un lecteur de cartes eID")
-    ITSME = "itsme", "itsme"
-    EMAIL_CODE = "email_code", _("IDENTIFICATION avec un code de sécurité envoyé par e-mail")
-    TOTP = "totp", _("IDENTIFICATION avec un code de sécurité via une application mobile")
-    EIDAS = (
-        "eidas",
-        _("IDENTIFICATION avec une identification électronique reconnue au plan européen"),
-    )
-    PASSWORD = "password", _("IDENTIFICATION avec un nom d'utilisateur + mot de passe")
-
-
-# The login page's groups, as seed 003 shows them (plus the portal's own password key).
-GROUPS = [
-    (_("Clé(s) numérique(s) avec l'eID ou identité numérique"), [Method.EID, Method.ITSME]),
-    (
-        _("Clé(s) numérique(s) avec code de sécurité et nom d'utilisateur + mot de passe"),
-        [Method.EMAIL_CODE, Method.TOTP, Method.PASSWORD],
-    ),
-    (_("Authentification européenne"), [Method.EIDAS]),
-]
-# Keys that prove who the person is by a card: only they may activate the other keys (seed 003).
-CARD_METHODS = {Method.EID, Method.ITSME}
 
 
 def _pin_matches(card: SimulatedCard, pin: str) -> bool:
@@ -133,10 +106,3 @@ VERIFIERS = {
 }
 # The first step of a security-code key counts as that key.
 KEY_OF = {"email_code_password": Method.EMAIL_CODE, "totp_password": Method.TOTP}
-
-
-def totp_uri(user: User, secret: str) -> str:
-    """What the mobile application scans: the secret, named after the account and CSAM."""
-    return pyotp.TOTP(secret).provisioning_uri(
-        name=user.username or user.niss or "", issuer_name="CSAM"
-    )
