@@ -11,8 +11,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from stdnum.be import vat
 
-from access_managers import services
 from access_managers.models import AccessManager, ExceptionalRequest, Registration
+from access_managers.services import exceptional_requests
 from csam_portal.core.admin import ReadOnlyAdmin
 from csam_portal.core.audit import Actor
 
@@ -184,7 +184,7 @@ class ExceptionalRequestAdmin(EnterpriseRowsAdmin):
         done = 0
         for exceptional in queryset:
             try:
-                service(request=exceptional, actor=actor, **kwargs)
+                service(exceptional=exceptional, actor=actor, **kwargs)
             except ValidationError as error:
                 reason = STAFF_REASONS.get(error.code) or " ".join(error.messages)
                 self.message_user(request, f"{exceptional.ticket} : {reason}", messages.ERROR)
@@ -208,7 +208,7 @@ class ExceptionalRequestAdmin(EnterpriseRowsAdmin):
             self._each(
                 request,
                 queryset,
-                services.exceptional_request_receive,
+                exceptional_requests.exceptional_request_receive,
                 _("%(count)s demande(s) : document signé reçu."),
                 scan=scan,
             )
@@ -220,7 +220,7 @@ class ExceptionalRequestAdmin(EnterpriseRowsAdmin):
         self._each(
             request,
             queryset,
-            services.exceptional_request_approve,
+            exceptional_requests.exceptional_request_approve,
             _("%(count)s demande(s) approuvée(s) : le Gestionnaire d'Accès Principal est désigné."),
         )
 
@@ -231,7 +231,7 @@ class ExceptionalRequestAdmin(EnterpriseRowsAdmin):
             self._each(
                 request,
                 queryset,
-                services.exceptional_request_reject,
+                exceptional_requests.exceptional_request_reject,
                 _("%(count)s demande(s) rejetée(s) : le demandeur en est informé par e-mail."),
                 reason=form.cleaned_data["reason"],
             )

@@ -15,8 +15,9 @@ from django import forms
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from access_managers import permissions, selectors, services
+from access_managers import permissions, selectors
 from access_managers.models import ExceptionalRequest
+from access_managers.services import exceptional_requests
 from csam_portal.core.fields import EmailField, EnterpriseNumberField, NissField, PhoneField
 from users.models import Person
 
@@ -177,7 +178,9 @@ class ManagerStepForm(forms.Form):
                     code="already_gap",
                 ),
             )
-        elif self.count_lookup and not services.identity_check_allowed(ip=self.lookup_ip):
+        elif self.count_lookup and not exceptional_requests.identity_lookup_record(
+            ip=self.lookup_ip
+        ):
             self.add_error("niss", too_many_lookups())
         else:
             self.person = selectors.person_get(niss=niss)
@@ -291,7 +294,7 @@ class IdentityStepForm(SeenGapMixin, forms.Form):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        if self.count_lookup and not services.identity_check_allowed(ip=self.ip):
+        if self.count_lookup and not exceptional_requests.identity_lookup_record(ip=self.ip):
             raise too_many_lookups()
         niss, number = cleaned["niss"], cleaned["number"]
         functions = selectors.legal_functions_valid_today(niss=niss, enterprise_number=number)
@@ -318,7 +321,7 @@ class IdentityStepForm(SeenGapMixin, forms.Form):
             enterprise_id=number, status__in=ExceptionalRequest.PENDING
         ).first()
         if pending is not None:  # said now, not after two more screens
-            raise services.pending_request_error(pending)
+            raise exceptional_requests.pending_request_error(pending)
         return self.acknowledge_gap(cleaned, number)
 
 
@@ -341,7 +344,7 @@ class TicketStatusForm(forms.Form):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        if not services.identity_check_allowed(ip=self.ip):
+        if not exceptional_requests.identity_lookup_record(ip=self.ip):
             raise too_many_lookups()
         cleaned["request"] = selectors.exceptional_request_for_ticket(
             ticket=cleaned["ticket"], enterprise_number=cleaned["number"]

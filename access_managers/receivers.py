@@ -2,10 +2,10 @@
 
 from django.dispatch import receiver
 
-from access_managers import services
+from access_managers.services import designation
 from enterprises.signals import enterprise_removed_from_register
 
 
 @receiver(enterprise_removed_from_register, dispatch_uid="access_managers.enterprise_removed")
 def enterprise_removed(sender, *, enterprise, **kwargs) -> None:
-    services.gap_tell_enterprise_removed(enterprise=enterprise)
+    designation.gap_tell_enterprise_removed(enterprise=enterprise)

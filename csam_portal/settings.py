@@ -118,7 +118,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "users:login"
 LOGIN_REDIRECT_URL = "home"
 
-# --- Digital keys (users.keys) -------------------------------------------------------------
+# --- Digital keys (users.verifiers) --------------------------------------------------------
 # "simulators": the portal's simulators of every key; "oidc": CSAM's FAS over OpenID Connect.
 # A deployment chooses explicitly: the simulators let anyone in who knows a demo PIN.
 DIGITAL_KEYS_PROVIDER = (

@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from csam_portal.public import views
-from users import views as user_views
 from users.admin import StaffLoginForm
+from users.views import fas
 
 admin.site.site_header = _("CSAM – Back office")
 admin.site.site_title = _("CSAM – Back office")
@@ -35,8 +35,8 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path("", include("users.urls")),
     path("", include("access_managers.urls")),
-    path("oidc/authenticate/", user_views.fas_login, name="oidc_authentication_init"),
-    path("oidc/callback/", user_views.fas_callback, name="oidc_authentication_callback"),
+    path("oidc/authenticate/", fas.fas_login, name="oidc_authentication_init"),
+    path("oidc/callback/", fas.fas_callback, name="oidc_authentication_callback"),
     # Services that later flows build: each shows "not yet available" in the portal's look.
     path(
         "social-security/",

@@ -7,8 +7,8 @@ from django.apps import apps
 from django.contrib.auth.models import Group
 
 from csam_portal.core import backoffice
-from users import services
 from users.models import Person, SimulatedCard, User
+from users.services import persons
 
 
 def make_niss(birth_date: datetime.date, serial: int, *, month_offset: int = 0) -> str:
@@ -85,7 +85,7 @@ class SimulatedCardFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     kind = SimulatedCard.Kind.EID
     country = "BE"
-    pin = factory.LazyAttribute(lambda card: services.pin_digest(card.person, card.pin_code))
+    pin = factory.LazyAttribute(lambda card: persons.pin_digest(card.person, card.pin_code))
 
 
 def make_enterprise_number(serial: int) -> str:

@@ -28,8 +28,8 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils.regex_helper import normalize
 
 from access_managers import permissions as access_manager_permissions
-from access_managers import services as access_manager_services
 from access_managers.models import ExceptionalRequest
+from access_managers.services import exceptional_requests
 from tests.factories import (
     AccessManagerFactory,
     EnterpriseFactory,
@@ -178,7 +178,7 @@ def hostile_world():
     AccessManagerFactory(enterprise=enterprise, person=gap.person)
     co_gap = AccessManagerFactory(enterprise=enterprise, role="COGAP")
     exceptional = ExceptionalRequest.objects.create(
-        ticket=access_manager_services.ticket_new(),
+        ticket=exceptional_requests.ticket_new(),
         enterprise=EnterpriseFactory(),
         requester=gap.person,
         requester_email="requester@example.be",

@@ -6,8 +6,8 @@ from django.utils.translation import ngettext
 
 from csam_portal.core.admin import AdminLoginForm, ReadOnlyAdmin
 from csam_portal.core.audit import Actor
-from users import services
 from users.models import AccountLock, Person, User
+from users.services import account_locks
 
 
 @admin.register(Person)
@@ -80,7 +80,7 @@ class AccountLockAdmin(ReadOnlyAdmin):
 
     @admin.action(description=_("Lever le blocage"), permissions=["lift"])
     def lift(self, request, queryset):
-        count = services.account_lock_lift(
+        count = account_locks.account_lock_lift(
             locks=queryset, actor=Actor.from_request(request, role="staff")
         )
         self.message_user(

@@ -10,15 +10,16 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from csam_portal.core import numbers
 from csam_portal.core.audit import Actor
-from users import fas, keys, lockout, services
+from users import fas, lockout, verifiers
 from users.models import Person, User
+from users.services import accounts
 
 
 class DigitalKeyBackend(BaseBackend):
     """`authenticate(request, method=<key>, **credentials)`: the key's simulator decides."""
 
     def authenticate(self, request, method=None, **credentials):
-        verify = keys.VERIFIERS.get(method)
+        verify = verifiers.VERIFIERS.get(method)
         if verify is None:
             return None
         account = lockout.account_named(
@@ -26,7 +27,7 @@ class DigitalKeyBackend(BaseBackend):
         )
         return lockout.authenticate(
             request,
-            method=keys.KEY_OF.get(method, method),
+            method=verifiers.KEY_OF.get(method, method),
             account=account,
             verify=lambda: verify(request, **credentials),
             allowed=lambda user: not user.is_staff,  # the back office logs in at /admin/ only
@@ -134,7 +135,7 @@ class FasBackend(OIDCAuthenticationBackend):
     def create_user(self, claims):
         person = Person.objects.get(niss=self._niss(claims))  # verify_claims found it
         actor = Actor.from_request(self.request, role="person") if self.request else None
-        return services.account_for_person(person=person, actor=actor or Actor.system("fas"))
+        return accounts.account_for_person(person=person, actor=actor or Actor.system("fas"))
 
     def update_user(self, user, claims):
         return user

@@ -41,7 +41,7 @@ class KeyForm(forms.Form):
 
 class CardForm(KeyForm):
     """The national register number of a card key: only its form is checked here; whether the
-    person and the card exist is the key's answer, the same as for a wrong PIN (users.keys)."""
+    person and the card exist is the key's answer, the same as for a wrong PIN (users.verifiers)."""
 
     niss = NissField()
 

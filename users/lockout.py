@@ -32,10 +32,10 @@ from django.utils.translation import gettext as _
 
 from csam_portal.core import throttle
 from csam_portal.core.audit import Actor, client_ip
-from users import services
 from users.models import AccountLock, User
+from users.services import account_locks
 
-# The key of the back office's login at /admin/ (the portal's keys are users.keys.Method).
+# The key of the back office's login at /admin/ (the portal's keys are users.methods.Method).
 ADMIN = "admin"
 # Keys whose secret can be guessed: the account's budget of failures closes them.
 GUESSABLE = {"eid", "eidas", "password", "email_code", "totp", ADMIN}
@@ -77,14 +77,14 @@ def _when(moment: datetime) -> str:
 def _limits(attempt: Attempt) -> list[tuple[str, str, int, timedelta]]:
     limits = [
         (
-            services.LOGIN_ADDRESS,
+            account_locks.LOGIN_ADDRESS,
             attempt.address,
             settings.LOGIN_FAILURES_PER_ADDRESS,
             settings.LOGIN_COOLOFF,
         ),
         (
-            services.LOGIN_ACCOUNT_ADDRESS,
-            services.account_address_key(attempt.account, attempt.address),
+            account_locks.LOGIN_ACCOUNT_ADDRESS,
+            account_locks.account_address_key(attempt.account, attempt.address),
             settings.LOGIN_FAILURE_LIMIT,
             settings.LOGIN_COOLOFF,
         ),
@@ -92,32 +92,32 @@ def _limits(attempt: Attempt) -> list[tuple[str, str, int, timedelta]]:
     if attempt.method in GUESSABLE:
         limits.append(
             (
-                services.LOGIN_ACCOUNT,
+                account_locks.LOGIN_ACCOUNT,
                 attempt.account,
                 settings.ACCOUNT_FAILURE_LIMIT,
                 settings.ACCOUNT_COOLOFF,
             )
         )
     if attempt.method == "eid":
-        card = (services.EID_CARD, attempt.account, CARD_PIN_TRIES, settings.ACCOUNT_COOLOFF)
+        card = (account_locks.EID_CARD, attempt.account, CARD_PIN_TRIES, settings.ACCOUNT_COOLOFF)
         limits.append(card)
     return limits
 
 
 def _refusal(scope: str, until: datetime) -> Refusal:
-    if scope == services.LOGIN_ADDRESS:
+    if scope == account_locks.LOGIN_ADDRESS:
         text = _(
             "Trop de tentatives de connexion ont échoué depuis votre connexion internet. "
             "Par sécurité, elle ne permet plus de s'identifier jusqu'au %(until)s. "
             "Réessayez ensuite."
         )
-    elif scope == services.LOGIN_ACCOUNT_ADDRESS:
+    elif scope == account_locks.LOGIN_ACCOUNT_ADDRESS:
         text = _(
             "Trois essais erronés : par sécurité, ce compte ne peut plus être utilisé depuis "
             "votre connexion internet jusqu'au %(until)s, quelle que soit la clé numérique. "
             "Réessayez ensuite."
         )
-    elif scope == services.EID_CARD:
+    elif scope == account_locks.EID_CARD:
         text = _(
             "Trois codes PIN erronés de suite : cette carte eID est bloquée jusqu'au %(until)s. "
             "Identifiez-vous entre-temps avec itsme, ou demandez au centre de contact de lever "
@@ -162,7 +162,7 @@ def start(request: HttpRequest | None, *, method: str, account: str) -> Attempt 
     )
     lock = _current_lock(attempt)
     if lock is not None:
-        scope = services.EID_CARD if lock.reason == AccountLock.Reason.CARD else ""
+        scope = account_locks.EID_CARD if lock.reason == AccountLock.Reason.CARD else ""
         return _refuse(attempt, _refusal(scope, lock.until))
     for scope, key, limit, window in _limits(attempt):
         counted = throttle.hit(scope, key, limit=limit, window=window)
@@ -185,17 +185,17 @@ def failed(attempt: Attempt) -> None:
     """The secret was wrong: the attempt stays counted; the failure that fills the account's
     budget, or the card's three tries, locks them."""
     actor = _actor(attempt)
-    budget = attempt.hits.get(services.LOGIN_ACCOUNT)
+    budget = attempt.hits.get(account_locks.LOGIN_ACCOUNT)
     if budget is not None and budget.count == settings.ACCOUNT_FAILURE_LIMIT:
-        services.account_lock(
+        account_locks.account_lock(
             account=attempt.account,
             reason=AccountLock.Reason.FAILURES,
             failures=budget.count,
             actor=actor,
         )
-    card = attempt.hits.get(services.EID_CARD)
+    card = attempt.hits.get(account_locks.EID_CARD)
     if card is not None and card.count == CARD_PIN_TRIES:
-        services.account_lock(
+        account_locks.account_lock(
             account=attempt.account,
             reason=AccountLock.Reason.CARD,
             failures=card.count,
@@ -206,13 +206,13 @@ def failed(attempt: Attempt) -> None:
 def succeeded(attempt: Attempt) -> None:
     """The secret was right: the attempt is no failure; the account's count from this address
     starts again, and so does the card's (a right PIN)."""
-    for scope in (services.LOGIN_ADDRESS, services.LOGIN_ACCOUNT):
+    for scope in (account_locks.LOGIN_ADDRESS, account_locks.LOGIN_ACCOUNT):
         if scope in attempt.hits:
             throttle.cancel(attempt.hits[scope])
-    key = services.account_address_key(attempt.account, attempt.address)
-    throttle.reset(services.LOGIN_ACCOUNT_ADDRESS, key)
-    if services.EID_CARD in attempt.hits:
-        throttle.reset(services.EID_CARD, attempt.account)
+    key = account_locks.account_address_key(attempt.account, attempt.address)
+    throttle.reset(account_locks.LOGIN_ACCOUNT_ADDRESS, key)
+    if account_locks.EID_CARD in attempt.hits:
+        throttle.reset(account_locks.EID_CARD, attempt.account)
 
 
 def authenticate(
@@ -246,18 +246,21 @@ def authenticate(
 def fas_allowed(request: HttpRequest, *, niss: str) -> bool:
     """CSAM's FAS vouched for `niss`: False while its failures lock it at this address."""
     address = throttle.address(client_ip(request))
-    key = services.account_address_key(niss, address)
+    key = account_locks.account_address_key(niss, address)
     limit, window = settings.LOGIN_FAILURE_LIMIT, settings.LOGIN_COOLOFF
-    return throttle.free_at(services.LOGIN_ACCOUNT_ADDRESS, key, limit=limit, window=window) is None
+    return (
+        throttle.free_at(account_locks.LOGIN_ACCOUNT_ADDRESS, key, limit=limit, window=window)
+        is None
+    )
 
 
 def fas_failed(request: HttpRequest, *, niss: str) -> None:
     """A FAS login refused here counts for its NISS at this address: never for everyone behind
     the address, whom FAS has identified one by one."""
     address = throttle.address(client_ip(request))
-    key = services.account_address_key(niss, address)
+    key = account_locks.account_address_key(niss, address)
     throttle.hit(
-        services.LOGIN_ACCOUNT_ADDRESS,
+        account_locks.LOGIN_ACCOUNT_ADDRESS,
         key,
         limit=settings.LOGIN_FAILURE_LIMIT,
         window=settings.LOGIN_COOLOFF,

@@ -18,7 +18,7 @@ from csam_portal.core.audit import Actor
 from csam_portal.public import services
 from csam_portal.public.forms import ContactForm
 from users import fas
-from users import services as user_services
+from users.services import accounts
 
 # The services that later flows build; until then their links lead to a page that says so.
 UPCOMING = {
@@ -93,7 +93,7 @@ def language_set(request: HttpRequest) -> HttpResponse:
         secure=request.is_secure(),
     )
     if request.user.is_authenticated:
-        user_services.user_language_set(
+        accounts.user_language_set(
             user=request.user, language=language, actor=Actor.from_request(request)
         )
     return response

@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 def test_admin_lists_query_a_constant_number_of_times(
     client, changelist, django_assert_max_num_queries
 ):
-    from access_managers import services
     from access_managers.models import ExceptionalRequest, Registration
+    from access_managers.services import exceptional_requests
 
     client.force_login(StaffUserFactory())
 
@@ -31,7 +31,7 @@ def test_admin_lists_query_a_constant_number_of_times(
                 enterprise=term.enterprise, registered_by=term.person, procedure="standard"
             )
             ExceptionalRequest.objects.create(
-                ticket=services.ticket_new(),
+                ticket=exceptional_requests.ticket_new(),
                 enterprise=term.enterprise,
                 requester=term.person,
                 requester_email="a@test.be",

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
-from access_managers import services
 from access_managers.models import AccessManager, ExceptionalRequest
+from access_managers.services import designation, exceptional_requests
 from csam_portal.core.audit import Actor
 from csam_portal.models import OutboundEmail
 from tests.factories import EnterpriseFactory, LegalFunctionFactory, PersonFactory
@@ -50,7 +50,7 @@ def test_the_german_email_of_an_enterprise_leaving_the_register_writes_27_11_202
     world.person("gap").account.save(update_fields=["language"])
     world.enterprise.removed_from_register_on = datetime.date(2026, 11, 27)
 
-    services.gap_tell_enterprise_removed(enterprise=world.enterprise)
+    designation.gap_tell_enterprise_removed(enterprise=world.enterprise)
 
     email = OutboundEmail.objects.get(template="access_managers/enterprise_removed")
     assert email.language == "de"
@@ -62,7 +62,7 @@ def test_the_german_refusal_of_a_second_request_writes_27_11_2026():
     pending = ExceptionalRequest(created_at=MOMENT)
 
     with translation.override("de"):
-        message = services.pending_request_error(pending).messages[0]
+        message = exceptional_requests.pending_request_error(pending).messages[0]
 
     assert "seit dem 27.11.2026 ein" in message
 
@@ -78,7 +78,7 @@ def test_the_german_status_page_of_an_exceptional_request_writes_27_11_2026(clie
     enterprise = EnterpriseFactory()
     requester = PersonFactory(has_eid=False)
     LegalFunctionFactory(enterprise=enterprise, person=requester)
-    exceptional = services.exceptional_request_create(
+    exceptional = exceptional_requests.exceptional_request_create(
         enterprise_number=enterprise.number,
         requester=requester,
         person=requester,

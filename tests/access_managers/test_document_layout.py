@@ -6,7 +6,8 @@ import pytest
 import time_machine
 from pypdf import PdfReader
 
-from access_managers import documents, services
+from access_managers import documents
+from access_managers.services import exceptional_requests
 from csam_portal.core.audit import Actor
 from tests.factories import EnterpriseFactory, LegalFunctionFactory, PersonFactory
 
@@ -42,7 +43,7 @@ def longest():
 
 def _request(longest, language):
     enterprise, requester, gap = longest
-    return services.exceptional_request_create(
+    return exceptional_requests.exceptional_request_create(
         enterprise_number=enterprise.number,
         requester=requester,
         person=gap,

@@ -14,8 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from access_managers import documents, services
+from access_managers import documents
 from access_managers.models import AccessManager, ExceptionalRequest
+from access_managers.services import exceptional_requests
 from csam_portal.core.audit import Actor
 from csam_portal.models import AuditRecord, OutboundEmail, ThrottleHit
 from tests.factories import (
@@ -65,7 +66,7 @@ def identity(client, enterprise, person, *, first_name=None, last_name=None, see
 
 def _created(enterprise, person):
     """A request recorded straight by the service: the person designates themself."""
-    return services.exceptional_request_create(
+    return exceptional_requests.exceptional_request_create(
         enterprise_number=enterprise.number,
         requester=person,
         person=person,
@@ -227,7 +228,7 @@ def test_a_ticket_collision_draws_another(atlas, monkeypatch):
     other = EnterpriseFactory()
     LegalFunctionFactory(enterprise=other, person=ahmed)
     tickets = iter(["26AAAAAAAAAAA", "26AAAAAAAAAAA", "26BBBBBBBBBBB"])
-    monkeypatch.setattr(services, "ticket_new", lambda: next(tickets))
+    monkeypatch.setattr(exceptional_requests, "ticket_new", lambda: next(tickets))
     create = dict(
         requester=ahmed,
         person=ahmed,
@@ -238,8 +239,12 @@ def test_a_ticket_collision_draws_another(atlas, monkeypatch):
         actor=Actor.system("tests"),
     )
 
-    first = services.exceptional_request_create(enterprise_number=enterprise.number, **create)
-    second = services.exceptional_request_create(enterprise_number=other.number, **create)
+    first = exceptional_requests.exceptional_request_create(
+        enterprise_number=enterprise.number, **create
+    )
+    second = exceptional_requests.exceptional_request_create(
+        enterprise_number=other.number, **create
+    )
 
     assert (first.ticket, second.ticket) == ("26AAAAAAAAAAA", "26BBBBBBBBBBB")
 
@@ -364,7 +369,7 @@ def test_old_pending_requests_expire(client, atlas, settings):
     request_for(client, *atlas)
     ExceptionalRequest.objects.update(created_at=timezone.now() - timedelta(days=91))
 
-    expired = services.exceptional_requests_expire(actor=Actor.system("tests"))
+    expired = exceptional_requests.exceptional_requests_expire(actor=Actor.system("tests"))
 
     assert expired == 1
     assert ExceptionalRequest.objects.get().status == "expired"
@@ -552,13 +557,15 @@ def test_only_requests_still_waiting_for_their_paper_expire(client, atlas, setti
     second = EnterpriseFactory()
     LegalFunctionFactory(enterprise=second, person=ahmed)
     received = _created(second, ahmed)
-    services.exceptional_request_receive(request=received, actor=Actor.system("tests"))
+    exceptional_requests.exceptional_request_receive(
+        exceptional=received, actor=Actor.system("tests")
+    )
     ExceptionalRequest.objects.update(created_at=timezone.now() - timedelta(days=31))
     young = EnterpriseFactory()
     LegalFunctionFactory(enterprise=young, person=ahmed)
     fresh = _created(young, ahmed)
 
-    assert services.exceptional_requests_expire(actor=Actor.system("tests")) == 1
+    assert exceptional_requests.exceptional_requests_expire(actor=Actor.system("tests")) == 1
     statuses = {r.pk: r.status for r in ExceptionalRequest.objects.all()}
     assert statuses == {old.pk: "expired", received.pk: "received", fresh.pk: "open"}
 

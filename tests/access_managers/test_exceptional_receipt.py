@@ -12,8 +12,9 @@ from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
-from access_managers import permissions, services
+from access_managers import permissions
 from access_managers.models import ExceptionalRequest
+from access_managers.services import exceptional_requests
 from csam_portal.core.audit import Actor
 from csam_portal.models import AuditRecord, OutboundEmail
 from csam_portal.templatetags.portal import masked_email
@@ -37,7 +38,7 @@ def atlas():
 def _create(enterprise, requester, *, person=None, language="fr", **contact):
     person = person or requester
     contact = contact or {"email": "ahmed@atlas.be", "phone": "+3225123456"}
-    return services.exceptional_request_create(
+    return exceptional_requests.exceptional_request_create(
         enterprise_number=enterprise.number,
         requester=requester,
         person=person,
@@ -84,7 +85,7 @@ def test_the_receipt_is_written_in_the_requests_transaction(atlas, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("the outbox failed")
 
-    monkeypatch.setattr(services.outbox, "enqueue", broken)
+    monkeypatch.setattr(exceptional_requests.outbox, "enqueue", broken)
 
     with pytest.raises(RuntimeError):
         _create(*atlas)
@@ -294,7 +295,9 @@ def test_the_link_stops_when_the_request_expires_even_before_the_hourly_task(atl
 
 def test_the_link_still_works_once_the_paper_was_received(atlas):
     exceptional = _create(*atlas)
-    services.exceptional_request_receive(request=exceptional, actor=Actor.system("tests"))
+    exceptional_requests.exceptional_request_receive(
+        exceptional=exceptional, actor=Actor.system("tests")
+    )
     link = _link(OutboundEmail.objects.get())
 
     with time_machine.travel(exceptional.expires_at + timedelta(days=1), tick=False):
@@ -416,7 +419,9 @@ def test_resending_counts_as_a_look_up_of_the_address(atlas, settings):
 
 def test_resending_a_request_no_longer_waiting_sends_nothing(atlas):
     exceptional = _create(*atlas)
-    services.exceptional_request_receive(request=exceptional, actor=Actor.system("tests"))
+    exceptional_requests.exceptional_request_receive(
+        exceptional=exceptional, actor=Actor.system("tests")
+    )
 
     response = _resend(Client(), exceptional)
 

@@ -157,11 +157,11 @@ PROCESS = [
 
 
 def _exceptional(world):
-    from access_managers import services
+    from access_managers.services import exceptional_requests
     from csam_portal.core.audit import Actor
 
     lr = world.person("lr")
-    return services.exceptional_request_create(
+    return exceptional_requests.exceptional_request_create(
         enterprise_number=world.enterprise.number,
         requester=lr,
         person=lr,
@@ -209,11 +209,13 @@ def test_download_the_document_by_its_signed_link(client, world, role, status):
 
 @pytest.mark.parametrize(("role", "status"), PROCESS)
 def test_process_an_exceptional_request(client, world, role, status):
-    from access_managers import services
+    from access_managers.services import exceptional_requests
     from csam_portal.core.audit import Actor
 
     exceptional = _exceptional(world)
-    services.exceptional_request_receive(request=exceptional, actor=Actor.system("tests"))
+    exceptional_requests.exceptional_request_receive(
+        exceptional=exceptional, actor=Actor.system("tests")
+    )
     world.log_in(client, role)
     url = reverse("admin:access_managers_exceptionalrequest_changelist")
 

@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
-from access_managers import services
+from access_managers import selectors
 from access_managers.models import AccessManager, Registration
+from access_managers.services import co_gaps, designation
 from csam_portal.core.audit import Actor
 from csam_portal.models import AuditRecord, OutboundEmail
 from tests.factories import EnterpriseFactory, LegalFunctionFactory, PersonFactory
@@ -15,7 +16,10 @@ from tests.services import skip_or_fail
 
 
 def _designate(world_or_enterprise, requester, person, **kwargs):
-    return services.gap_designate(
+    if "seen_gap" not in kwargs:  # the GAP the requester saw: the current one, as the wizard's
+        current = selectors.gap_current(enterprise_number=world_or_enterprise.number)
+        kwargs["seen_gap"] = current.person_id if current else None
+    return designation.gap_designate(
         enterprise_number=world_or_enterprise.number,
         requester=requester,
         person=person,
@@ -124,10 +128,10 @@ def test_the_same_request_twice_designates_once(world):
 def test_co_gap_add_and_remove_write_history_audit_and_emails(world):
     person = PersonFactory(language="nl")
 
-    term = services.co_gap_add(
+    term = co_gaps.co_gap_add(
         enterprise=world.enterprise, person=person, email="co@test.be", actor=world.actor("gap")
     )
-    services.co_gap_remove(enterprise=world.enterprise, term_id=term.pk, actor=world.actor("gap"))
+    co_gaps.co_gap_remove(enterprise=world.enterprise, term_id=term.pk, actor=world.actor("gap"))
 
     term.refresh_from_db()
     assert term.ended_at is not None
@@ -149,7 +153,7 @@ def test_co_gap_add_refuses_the_gap_and_a_current_co_gap(world, role, code):
     before = _state()
 
     with pytest.raises(ValidationError) as error:
-        services.co_gap_add(
+        co_gaps.co_gap_add(
             enterprise=world.enterprise,
             person=world.person(role),
             email="x@test.be",
@@ -166,7 +170,7 @@ def test_co_gap_remove_refuses_another_enterprises_term(world):
     before = _state()
 
     with pytest.raises(ValidationError, match="n'est plus Co-Gestionnaire"):
-        services.co_gap_remove(
+        co_gaps.co_gap_remove(
             enterprise=world.enterprise, term_id=other_term.pk, actor=world.actor("gap")
         )
 
@@ -229,7 +233,7 @@ def test_a_gap_replaced_a_moment_ago_can_no_longer_name_co_gaps(world):
     before = _state()
 
     with pytest.raises(ValidationError) as error:
-        services.co_gap_add(
+        co_gaps.co_gap_add(
             enterprise=world.enterprise,
             person=PersonFactory(),
             email="x@test.be",

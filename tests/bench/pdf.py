@@ -38,14 +38,15 @@ def main() -> None:
     from django.core.management import call_command
     from weasyprint import HTML
 
-    from access_managers import documents, services
+    from access_managers import documents
+    from access_managers.services import exceptional_requests
     from csam_portal.core.audit import Actor
     from users.models import Person
 
     call_command("migrate", verbosity=0)
     call_command("load_demo", stdout=StringIO())
     ahmed = Person.objects.get(niss="68450910708")
-    request = services.exceptional_request_create(
+    request = exceptional_requests.exceptional_request_create(
         enterprise_number="0431418782",
         requester=ahmed,
         person=ahmed,

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import Resolver404, resolve, reverse
 
-from access_managers import services
+from access_managers.services import exceptional_requests
 
 
 @pytest.mark.parametrize(
@@ -46,7 +46,7 @@ def test_only_the_two_security_code_keys_can_be_deactivated():
 
 
 def test_urls_built_from_a_number_a_term_and_a_ticket_resolve_to_the_same_values():
-    ticket = services.ticket_new()
+    ticket = exceptional_requests.ticket_new()
 
     remove = reverse("access_managers:co_gap_remove", args=["0200000043", 7])
     document = reverse("access_managers:exceptional_document", args=[ticket])

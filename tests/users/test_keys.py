@@ -15,8 +15,8 @@ from django.utils import timezone
 from csam_portal.core.audit import Actor
 from csam_portal.models import AuditRecord, OutboundEmail, ThrottleHit
 from tests.factories import PASSWORD, PersonFactory, SimulatedCardFactory, UserFactory, make_bis
-from users import services
 from users.models import SecurityCode, SimulatedCard, User
+from users.services import security_codes
 
 pytestmark = pytest.mark.django_db
 
@@ -553,7 +553,7 @@ def test_deactivating_a_key_that_was_never_active_changes_and_records_nothing(ma
     before = User.objects.filter(pk=marie.pk).values().get()
 
     with pytest.raises(ValidationError, match="n'est pas activée"):
-        services.key_deactivate(user=marie, key="totp", actor=Actor.system("tests"))
+        security_codes.key_deactivate(user=marie, key="totp", actor=Actor.system("tests"))
 
     assert User.objects.filter(pk=marie.pk).values().get() == before
     assert AuditRecord.objects.count() == 0
@@ -576,12 +576,12 @@ def test_removing_a_key_needs_a_session_opened_with_a_card(client, marie):
 def test_security_codes_are_limited_per_hour_and_the_refusal_sends_nothing(marie, settings):
     settings.SECURITY_CODES_PER_HOUR = 2
     for _ in range(2):
-        services.security_code_send(
+        security_codes.security_code_send(
             user=marie, purpose="login", email="m@e.be", actor=Actor.system("tests")
         )
 
     with pytest.raises(ValidationError, match="Trop de codes"):
-        services.security_code_send(
+        security_codes.security_code_send(
             user=marie, purpose="login", email="m@e.be", actor=Actor.system("tests")
         )
 

@@ -24,8 +24,8 @@ from tests.factories import (
     make_niss,
 )
 from tests.services import skip_or_fail
-from users import services
 from users.models import AccountLock, User
+from users.services import account_locks
 
 pytestmark = pytest.mark.django_db
 
@@ -291,7 +291,7 @@ def test_staff_lift_a_lock_in_the_admin_and_it_is_audited(client, marie):
 
 
 def test_the_admin_lists_the_current_locks(marie):
-    services.account_lock(
+    account_locks.account_lock(
         account=marie.niss, reason="failures", failures=10, actor=Actor.system("tests")
     )
     staff = Client()

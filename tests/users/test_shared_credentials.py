@@ -12,8 +12,8 @@ from django.urls import reverse
 from csam_portal.core.audit import Actor
 from csam_portal.models import AuditRecord, OutboundEmail
 from tests.factories import PASSWORD, SimulatedCardFactory
-from users import services
 from users.models import User
+from users.services import security_codes
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +118,7 @@ def test_keeping_credentials_an_account_has_not_is_refused_and_changes_nothing(c
     audit_records = AuditRecord.objects.count()
 
     with pytest.raises(ValidationError, match="Choisissez un nom d'utilisateur et un mot de passe"):
-        services.totp_key_activate(
+        security_codes.totp_key_activate(
             user=user, secret=secret, code=pyotp.TOTP(secret).now(), actor=Actor.system("tests")
         )
 

@@ -6,12 +6,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from access_managers import selectors as access_manager_selectors
-from access_managers import services as access_manager_services
+from access_managers.services import designation
 from csam_portal.core.audit import Actor
 from csam_portal.core.bulkload.files import MalformedFile
 from enterprises import services as enterprise_services
-from users import services as user_services
 from users.models import Person, SimulatedCard, User
+from users.services import accounts, persons
 
 DEMO_DIR = Path(__file__).resolve().parents[3] / "enterprises" / "fixtures" / "demo"
 IDENTITY = re.compile(r"^\| (?P<key>[a-z]+) \| (?P<niss>\d{11}) \|")
@@ -40,7 +40,7 @@ class Command(BaseCommand):
                     path=DEMO_DIR / "functions.csv", actor=actor, full=False
                 )
             )
-            reports.append(user_services.person_import(path=DEMO_DIR / "persons.csv", actor=actor))
+            reports.append(persons.person_import(path=DEMO_DIR / "persons.csv", actor=actor))
         except MalformedFile as error:
             raise CommandError(str(error)) from error
         if any(report.created or report.updated for report in reports):
@@ -48,7 +48,7 @@ class Command(BaseCommand):
 
         back_office = portal["back_office"]
         if not User.objects.filter(username=back_office["username"]).exists():
-            user_services.backoffice_user_create(
+            accounts.backoffice_user_create(
                 username=back_office["username"], password=back_office["password"], actor=actor
             )
             done.append("back-office account")
@@ -56,9 +56,9 @@ class Command(BaseCommand):
         cards = self._cards(portal["eid_pin_for_demo_cards"], actor)
         if cards:
             done.append(f"{cards} simulated cards")
-        accounts = self._accounts(portal["password_for_demo_accounts"], actor)
-        if accounts:
-            done.append(f"{accounts} demo accounts")
+        demo_accounts = self._accounts(portal["password_for_demo_accounts"], actor)
+        if demo_accounts:
+            done.append(f"{demo_accounts} demo accounts")
 
         registrations = self._registrations(portal["registrations"], actor)
         if registrations:
@@ -72,14 +72,14 @@ class Command(BaseCommand):
         with (DEMO_DIR / "persons.csv").open(newline="", encoding="utf-8") as file:
             with_eid = [row["NISS"] for row in csv.DictReader(file) if row["HasEid"] == "1"]
         for person in Person.objects.filter(niss__in=with_eid).exclude(cards__kind="eid"):
-            user_services.simulated_card_issue(
+            persons.simulated_card_issue(
                 person=person, kind=SimulatedCard.Kind.EID, pin=pin, actor=actor
             )
             issued += 1
         for niss, country in EIDAS_CARDS.items():
             person = Person.objects.get(niss=niss)
             if not person.cards.filter(kind=SimulatedCard.Kind.EIDAS).exists():
-                user_services.simulated_card_issue(
+                persons.simulated_card_issue(
                     person=person,
                     kind=SimulatedCard.Kind.EIDAS,
                     pin=pin,
@@ -97,8 +97,8 @@ class Command(BaseCommand):
             person = Person.objects.get(niss=match["niss"])
             if User.objects.filter(person=person).exists():
                 continue
-            password_hash = password_hash or user_services.password_hash_for(password)
-            user_services.account_create(
+            password_hash = password_hash or accounts.password_hash_for(password)
+            accounts.account_create(
                 person=person,
                 username=match["key"],
                 password_hash=password_hash,
@@ -117,12 +117,13 @@ class Command(BaseCommand):
             if access_manager_selectors.gap_current(enterprise_number=number) is not None:
                 continue
             person = Person.objects.get(niss=gap["niss"])
-            access_manager_services.gap_designate(
+            designation.gap_designate(
                 enterprise_number=number,
                 requester=person,
                 person=person,
                 email=gap["email"],
                 phone=gap["phone"],
+                seen_gap=None,  # checked above: the enterprise has no GAP yet
                 actor=actor,
             )
             created += 1

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from csam_portal.core.audit import Actor
-from users import services
+from users.services import accounts
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, username, email, password, **options):
         password = password or os.environ.get("BACKOFFICE_PASSWORD") or self._ask_password()
         try:
-            user = services.backoffice_user_create(
+            user = accounts.backoffice_user_create(
                 username=username,
                 password=password,
                 email=email,

@@ -11,43 +11,16 @@ backend asks it before and after the verifier.
 
 from __future__ import annotations
 
-import pyotp
-from django.db import models
 from django.utils.crypto import constant_time_compare
-from django.utils.translation import gettext_lazy as _
 
 from csam_portal.core.audit import Actor
-from users import services
+from users.methods import Method
 from users.models import Person, SimulatedCard, User
-
-
-class Method(models.TextChoices):
-    EID = "eid", _("IDENTIFICATION avec un lecteur de cartes eID")
-    ITSME = "itsme", "itsme"
-    EMAIL_CODE = "email_code", _("IDENTIFICATION avec un code de sécurité envoyé par e-mail")
-    TOTP = "totp", _("IDENTIFICATION avec un code de sécurité via une application mobile")
-    EIDAS = (
-        "eidas",
-        _("IDENTIFICATION avec une identification électronique reconnue au plan européen"),
-    )
-    PASSWORD = "password", _("IDENTIFICATION avec un nom d'utilisateur + mot de passe")
-
-
-# The login page's groups, as seed 003 shows them (plus the portal's own password key).
-GROUPS = [
-    (_("Clé(s) numérique(s) avec l'eID ou identité numérique"), [Method.EID, Method.ITSME]),
-    (
-        _("Clé(s) numérique(s) avec code de sécurité et nom d'utilisateur + mot de passe"),
-        [Method.EMAIL_CODE, Method.TOTP, Method.PASSWORD],
-    ),
-    (_("Authentification européenne"), [Method.EIDAS]),
-]
-# Keys that prove who the person is by a card: only they may activate the other keys (seed 003).
-CARD_METHODS = {Method.EID, Method.ITSME}
+from users.services import accounts, persons, security_codes
 
 
 def _pin_matches(card: SimulatedCard, pin: str) -> bool:
-    return constant_time_compare(card.pin, services.pin_digest(card.person, pin))
+    return constant_time_compare(card.pin, persons.pin_digest(card.person, pin))
 
 
 def _person_with_card(niss: str, kind: str) -> tuple[Person, SimulatedCard] | None:
@@ -60,7 +33,7 @@ def _person_with_card(niss: str, kind: str) -> tuple[Person, SimulatedCard] | No
 
 
 def _account_of(request, person: Person) -> User:
-    return services.account_for_person(
+    return accounts.account_for_person(
         person=person, actor=Actor.from_request(request, role="person")
     )
 
@@ -106,7 +79,7 @@ def verify_email_code(request, *, username: str, code: str, **_) -> User | None:
     user = _account(username)
     if user is None or user.email_key_activated_at is None:
         return None
-    if not services.security_code_use(user=user, purpose="login", code=code):
+    if not security_codes.security_code_use(user=user, purpose="login", code=code):
         return None
     return user
 
@@ -115,7 +88,7 @@ def verify_totp(request, *, username: str, code: str, **_) -> User | None:
     user = _account(username)
     if user is None or user.totp_key_activated_at is None:
         return None
-    if not services.totp_code_use(user=user, code=code):
+    if not security_codes.totp_code_use(user=user, code=code):
         return None
     return user
 
@@ -133,10 +106,3 @@ VERIFIERS = {
 }
 # The first step of a security-code key counts as that key.
 KEY_OF = {"email_code_password": Method.EMAIL_CODE, "totp_password": Method.TOTP}
-
-
-def totp_uri(user: User, secret: str) -> str:
-    """What the mobile application scans: the secret, named after the account and CSAM."""
-    return pyotp.TOTP(secret).provisioning_uri(
-        name=user.username or user.niss or "", issuer_name="CSAM"
-    )

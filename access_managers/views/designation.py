@@ -1,4 +1,5 @@
-"""The GAP designation (flows.md §1), the access managers' home and the co-GAPs (§3)."""
+"""The GAP designation's wizards, standard and exceptional procedures (flows.md §1, §2), and
+screen 4, «Gestionnaire d'Accès Principal désigné !»."""
 
 from __future__ import annotations
 
@@ -7,33 +8,31 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 from formtools.wizard.views import NamedUrlSessionWizardView
 
-from access_managers import documents, forms, permissions, selectors, services
+from access_managers import forms
 from access_managers.models import AccessManager, ExceptionalRequest
+from access_managers.services import designation, exceptional_requests
+from access_managers.views.common import (
+    DONE_SESSION_KEY,
+    EXCEPTIONAL_SESSION_KEY,
+    TICKETS_SESSION_KEY,
+    _person_required,
+)
 from csam_portal.core.audit import Actor, client_ip
 from enterprises import selectors as enterprise_selectors
 from users.models import Person
 
-DONE_SESSION_KEY = "gap_designation_done"
-EXCEPTIONAL_SESSION_KEY = "exceptional_request_done"
-# The tickets this browser session asked for: only they may download their document.
-TICKETS_SESSION_KEY = "exceptional_tickets"
 REQUEST_CHANGED = gettext_lazy(
     "La demande a été modifiée entre-temps (dans un autre onglet ?). Vérifiez les données "
     "ci-dessous puis confirmez à nouveau."
 )
-CO_GAP_ADDED = gettext_lazy(
-    "%(name)s est maintenant Co-Gestionnaire d'Accès Principal. Un e-mail l'en informe."
-)
-# The register's public search, where a person checks their legal functions (seed 001, screen 1).
 BCE_PUBLIC_SEARCH_URL = "https://kbopub.economie.fgov.be/kbopub/zoeknummerform.html"
 STEP_TEMPLATES = {
     "enterprise": "access_managers/gap_designate_enterprise.html",
@@ -41,12 +40,6 @@ STEP_TEMPLATES = {
     "manager": "access_managers/gap_designate_manager.html",
     "confirmation": "access_managers/gap_designate_confirmation.html",
 }
-
-
-def _person_required(request: HttpRequest) -> None:
-    """The flows are for people known by their NISS; a back-office account has none."""
-    if request.user.niss is None:
-        raise PermissionDenied
 
 
 class DesignationWizard(NamedUrlSessionWizardView):
@@ -205,7 +198,7 @@ class DesignationWizard(NamedUrlSessionWizardView):
                 requester=first_form.requester,
                 seen_gap=first_form.cleaned_data["seen_gap"],
                 token=token,
-                designation=manager_form.designation(),
+                manager=manager_form.designation(),
             )
         except ValidationError as error:
             carried_out = self.carried_out(token)
@@ -218,7 +211,7 @@ class DesignationWizard(NamedUrlSessionWizardView):
             return redirect(self.get_step_url(self.steps.first))
         return self._finished(result, token)
 
-    def carry_out(self, *, number, requester, seen_gap, token, designation):
+    def carry_out(self, *, number, requester, seen_gap, token, manager):
         raise NotImplementedError
 
 
@@ -250,14 +243,14 @@ class GapDesignationWizard(DesignationWizard):
             request_token=token, designated_by=self.request.user.niss
         ).first()
 
-    def carry_out(self, *, number, requester, seen_gap, token, designation):
-        return services.gap_designate(
+    def carry_out(self, *, number, requester, seen_gap, token, manager):
+        return designation.gap_designate(
             enterprise_number=number,
             requester=requester,
             seen_gap=seen_gap,
             token=token,
             actor=Actor.from_request(self.request, role="LR"),
-            **designation,
+            **manager,
         )
 
 
@@ -320,19 +313,19 @@ class ExceptionalRequestWizard(DesignationWizard):
         tickets = self.request.session.get(TICKETS_SESSION_KEY, [])
         return ExceptionalRequest.objects.filter(request_token=token, ticket__in=tickets).first()
 
-    def carry_out(self, *, number, requester, seen_gap, token, designation):
-        request = services.exceptional_request_create(
+    def carry_out(self, *, number, requester, seen_gap, token, manager):
+        exceptional = exceptional_requests.exceptional_request_create(
             enterprise_number=number,
             requester=requester,
             seen_gap=seen_gap,
             token=token,
             language=self.request.LANGUAGE_CODE,
             actor=Actor.from_request(self.request, role="LR"),
-            **designation,
+            **manager,
         )
         tickets = self.request.session.get(TICKETS_SESSION_KEY, [])
-        self.request.session[TICKETS_SESSION_KEY] = [*tickets, request.ticket][-20:]
-        return request
+        self.request.session[TICKETS_SESSION_KEY] = [*tickets, exceptional.ticket][-20:]
+        return exceptional
 
 
 gap_designate = GapDesignationWizard.as_view(url_name="access_managers:gap_designate_step")
@@ -360,187 +353,3 @@ def gap_designated(request: HttpRequest) -> HttpResponse:
         "is_gap": gap.person_id == request.user.niss and gap.is_current,
     }
     return render(request, "access_managers/gap_designated.html", context)
-
-
-@never_cache
-@login_required
-@require_GET
-def enterprise_list(request: HttpRequest) -> HttpResponse:
-    """«Gestion des Gestionnaires d'Accès»: the enterprises the person manages, with their role.
-    One enterprise: straight to its page."""
-    _person_required(request)
-    terms = list(selectors.access_manager_terms_of(niss=request.user.niss))
-    enterprises = {term.enterprise_id for term in terms}
-    if len(enterprises) == 1 and "list" not in request.GET:
-        return redirect("access_managers:enterprise", number=terms[0].enterprise_id)
-    return render(request, "access_managers/enterprise_list.html", {"terms": terms})
-
-
-@never_cache
-@login_required
-@require_GET
-def enterprise_detail(request: HttpRequest, number: str) -> HttpResponse:
-    """The enterprise's «Gestion des Gestionnaires d'Accès» page: its GAP, co-GAPs, history."""
-    _person_required(request)
-    enterprise, actor = permissions.enterprise_for_gga_page(request, number)
-    current_gap = next((term for term in enterprise.gap_terms if term.is_current), None)
-    context = {
-        "enterprise": enterprise,
-        "current_gap": current_gap,
-        "as_gap": actor.roles.is_gap,
-        "can_manage_co_gaps": permissions.can_manage_co_gaps(actor.roles, enterprise),
-        "can_designate_gap": permissions.can_designate_gap(actor.roles, enterprise),
-    }
-    return render(request, "access_managers/enterprise_detail.html", context)
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-def co_gap_add(request: HttpRequest, number: str) -> HttpResponse:
-    """Name a co-GAP: search by NISS → the person's name → e-mail → «Ajouter»."""
-    _person_required(request)
-    enterprise, actor = permissions.enterprise_for_co_gap_edit(request, number)
-    adding = request.method == "POST" and "add" in request.POST
-    form_class = forms.CoGapAddForm if adding else forms.CoGapSearchForm
-    form = form_class(request.POST if request.method == "POST" else None)
-    person = None
-    if form.is_valid():
-        person = form.person
-        if adding:
-            try:
-                services.co_gap_add(
-                    enterprise=enterprise,
-                    person=person,
-                    email=form.cleaned_data["email"],
-                    phone=form.cleaned_data["phone"],
-                    actor=actor,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, CO_GAP_ADDED % {"name": person.full_name})
-                return redirect("access_managers:enterprise", number=enterprise.number)
-        else:
-            form = forms.CoGapAddForm(initial={"niss": form.cleaned_data["niss"]})
-    elif adding and hasattr(form, "person"):
-        person = form.person
-    context = {"enterprise": enterprise, "form": form, "person": person}
-    return render(request, "access_managers/co_gap_add.html", context)
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "POST"])
-def co_gap_remove(request: HttpRequest, number: str, term_id: int) -> HttpResponse:
-    """Remove a co-GAP, after a page that asks to confirm."""
-    _person_required(request)
-    enterprise, actor = permissions.enterprise_for_co_gap_edit(request, number)
-    term = next((term for term in enterprise.co_gaps if term.pk == term_id), None)
-    if term is None:
-        messages.error(
-            request,
-            _("Cette personne n'est plus Co-Gestionnaire d'Accès Principal de cette entreprise."),
-        )
-        return redirect("access_managers:enterprise", number=enterprise.number)
-    if request.method == "POST":
-        try:
-            services.co_gap_remove(enterprise=enterprise, term_id=term.pk, actor=actor)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request,
-                _("%(name)s n'est plus Co-Gestionnaire d'Accès Principal. Un e-mail l'en informe.")
-                % {"name": term.person.full_name},
-            )
-        return redirect("access_managers:enterprise", number=enterprise.number)
-    return render(
-        request, "access_managers/co_gap_remove.html", {"enterprise": enterprise, "term": term}
-    )
-
-
-@never_cache
-@require_GET
-def exceptional_done(request: HttpRequest) -> HttpResponse:
-    """«Finalisation de la demande»: the ticket, «Télécharger le document», where to send it."""
-    done = request.session.get(EXCEPTIONAL_SESSION_KEY)
-    if not done:
-        return redirect("access_managers:gap_exceptional")
-    exceptional = get_object_or_404(
-        ExceptionalRequest.objects.select_related("gap"),
-        pk=done["id"],
-        ticket__in=request.session.get(TICKETS_SESSION_KEY, []),
-    )
-    context = {"exceptional": exceptional, **documents.return_instructions()}
-    return render(request, "access_managers/exceptional_done.html", context)
-
-
-@never_cache
-@require_GET
-def exceptional_document(request: HttpRequest, ticket: str) -> HttpResponse:
-    """The request's PDF, for the session that made it or back-office staff; others get 404."""
-    exceptional = get_object_or_404(
-        ExceptionalRequest.objects.select_related("requester", "gap"), ticket=ticket
-    )
-    if not permissions.can_download_exceptional_document(
-        request, exceptional, request.session.get(TICKETS_SESSION_KEY, [])
-    ):
-        raise Http404
-    return _document_response(exceptional)
-
-
-@never_cache
-@require_GET
-def exceptional_document_link(request: HttpRequest, token: str) -> HttpResponse:
-    """The request's PDF by the signed link of its e-mails, in any browser. A link the portal
-    did not make gets 404, one whose request was processed or expired 410: a page that says
-    what to do instead."""
-    try:
-        exceptional = permissions.exceptional_request_for_document_link(token)
-    except permissions.DocumentLinkRefused as refusal:
-        context = {"reason": refusal.reason, "exceptional": refusal.exceptional}
-        status = 404 if refusal.reason == "invalid" else 410
-        return render(
-            request, "access_managers/exceptional_document_refused.html", context, status=status
-        )
-    return _document_response(exceptional)
-
-
-def _document_response(exceptional: ExceptionalRequest) -> HttpResponse:
-    response = HttpResponse(
-        documents.exceptional_request_pdf(exceptional), content_type="application/pdf"
-    )
-    response["Content-Disposition"] = f'attachment; filename="CSAM-{exceptional.ticket}.pdf"'
-    return response
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def exceptional_status(request: HttpRequest) -> HttpResponse:
-    """The status of a ticket, for whoever has it and its enterprise number; nothing more.
-
-    «Recevoir à nouveau le document» posts the ticket and number again, checked (and counted)
-    as a look-up again, and e-mails the link to the requester's address on file."""
-    data = request.POST if request.method == "POST" else None
-    form = forms.TicketStatusForm(data, ip=client_ip(request))
-    exceptional = form.cleaned_data["request"] if form.is_valid() else None
-    resent, resend_error = False, None
-    if exceptional is not None and "resend" in request.POST:
-        try:
-            services.exceptional_document_resend(
-                request=exceptional, actor=Actor.from_request(request)
-            )
-        except ValidationError as error:
-            resend_error = " ".join(error.messages)
-        else:
-            resent = True
-    context = {
-        "form": form,
-        "exceptional": exceptional,
-        "can_resend": exceptional is not None
-        and permissions.can_resend_exceptional_document(exceptional),
-        "resent": resent,
-        "resend_error": resend_error,
-    }
-    return render(request, "access_managers/exceptional_status.html", context)

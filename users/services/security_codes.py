@@ -1,155 +1,21 @@
-"""State changes of persons and accounts: each in a transaction, with its audit record."""
+"""The security-code keys: codes sent by e-mail or read from a mobile application, and
+activating and deactivating those keys in «Mes clés numériques»."""
+
+from __future__ import annotations
 
 import secrets
 from datetime import timedelta
-from pathlib import Path
 
 import pyotp
 from django.conf import settings
-from django.contrib.auth.hashers import make_password
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from csam_portal.core import audit, backoffice, outbox, throttle
-from csam_portal.core.bulkload.files import FileReport
-from csam_portal.core.bulkload.merge import load
-from csam_portal.core.languages import Language
-from users.models import AccountLock, Person, SecurityCode, SimulatedCard, User
-from users.national_register import PERSON
-
-# The throttle's login counts (users.lockout): per address, per account and address, per
-# account, per eID card.
-LOGIN_ADDRESS = "login-address"
-LOGIN_ACCOUNT_ADDRESS = "login-account-address"
-LOGIN_ACCOUNT = "login-account"
-EID_CARD = "eid-card"
-
-
-def account_address_key(account: str, address: str) -> str:
-    """The key of one account at one address; "|" is in no NISS, username or address."""
-    return f"{account}|{address}"
-
-
-@transaction.atomic
-def backoffice_user_create(
-    *, username: str, password: str, email: str = "", actor: audit.Actor
-) -> User:
-    """Create a back-office account: staff, in the «Back office» group, no superuser rights.
-
-    Raises ValidationError if the username is taken or the password too weak.
-    """
-    if User.objects.filter(username=username).exists():
-        raise ValidationError(_("Ce nom d'utilisateur est déjà pris."), code="username_taken")
-    user = User(username=username, email=email, is_staff=True)
-    validate_password(password, user=user)
-    user.set_password(password)
-    user.full_clean()
-    user.save()
-    user.groups.add(backoffice.sync_group())
-    audit.record(actor, "backoffice_user_create", user, after=user)
-    return user
-
-
-@transaction.atomic
-def user_language_set(*, user: User, language: str, actor: audit.Actor) -> User:
-    """Remember the language `user` chose; e-mails to them are written in it."""
-    if language not in Language.values:
-        raise ValidationError(_("Cette langue n'est pas proposée."), code="invalid_language")
-    if user.language == language:
-        return user
-    with audit.change(actor, "user_language_set", user):
-        user.language = language
-        user.full_clean()
-        user.save(update_fields=["language"])
-    return user
-
-
-@transaction.atomic
-def person_import(*, path: Path, actor: audit.Actor, progress: bool = False) -> FileReport:
-    """Import the national register's persons from persons.csv: created, or updated by NISS.
-
-    Bad rows are refused and reported; raises MalformedFile, and nothing changes, if the file
-    cannot be read as persons.csv.
-    """
-    report = FileReport(path.name)
-    load(path, PERSON, report, progress=progress)
-    audit.record(actor, "person_import", None, after={path.name: report.as_dict()})
-    return report
-
-
-def account_for_person(*, person: Person, actor: audit.Actor) -> User:
-    """The person's account, created at their first login with a digital key.
-
-    Two first logins at the same moment: one creates, the other finds it (unique NISS).
-    """
-    account = User.objects.filter(person=person).first()
-    if account is not None:
-        return account
-    try:
-        with transaction.atomic():
-            account = User(person=person, language=person.language)
-            account.set_unusable_password()
-            account.full_clean(validate_unique=False)
-            account.save()
-            audit.record(actor, "user_create", account, after=account)
-    except IntegrityError:
-        return User.objects.get(person=person)
-    return account
-
-
-@transaction.atomic
-def account_create(
-    *, person: Person, username: str, password_hash: str, email: str, actor: audit.Actor
-) -> User:
-    """Give `person` an account with a username and a password (given hashed: see
-    `password_hash_for`) — the demo's accounts, later flow 4's.
-
-    Raises ValidationError if the person already has an account, or the username is taken.
-    """
-    if User.objects.filter(person=person).exists():
-        raise ValidationError(_("Cette personne a déjà un compte."), code="has_account")
-    if User.objects.filter(username=username).exists():
-        raise ValidationError(_("Ce nom d'utilisateur est déjà pris."), code="username_taken")
-    account = User(person=person, username=username, email=email, language=person.language)
-    account.password = password_hash
-    account.full_clean()
-    account.save()
-    audit.record(actor, "user_create", account, after=account)
-    return account
-
-
-def password_hash_for(password: str, *, user: User | None = None) -> str:
-    """Check `password` against the password rules (ValidationError) and hash it."""
-    validate_password(password, user=user)
-    return make_password(password)
-
-
-def pin_digest(person: Person, pin: str) -> str:
-    """A card PIN's keyed digest. Four digits need no slow hash: the lockout guards them."""
-    return salted_hmac(
-        "users.SimulatedCard", f"{person.niss}:{pin}", algorithm="sha256"
-    ).hexdigest()
-
-
-@transaction.atomic
-def simulated_card_issue(
-    *, person: Person, kind: str, pin: str, country: str = "BE", actor: audit.Actor
-) -> SimulatedCard:
-    """Give `person` a simulated card (the simulator's data); its PIN is stored as a digest."""
-    card = SimulatedCard.objects.filter(person=person, kind=kind).first() or SimulatedCard(
-        person=person, kind=kind
-    )
-    card.country = country
-    card.pin = pin_digest(person, pin)
-    card.full_clean()
-    card.save()
-    audit.record(actor, "simulated_card_issue", card, after={"kind": kind, "country": country})
-    return card
+from csam_portal.core import audit, outbox, throttle
+from users.models import SecurityCode, User
 
 
 def _digest(code_id: int, code: str) -> str:
@@ -348,67 +214,6 @@ def key_deactivate(*, user: User, key: str, actor: audit.Actor) -> User:
     return user
 
 
-def _user_of(account: str) -> User | None:
-    if account.startswith("username:"):
-        return None
-    if account.startswith("user:"):
-        return User.objects.filter(pk=account.removeprefix("user:")).first()
-    return User.objects.filter(person_id=account).first()
-
-
-@transaction.atomic
-def account_lock(*, account: str, reason: str, failures: int, actor: audit.Actor) -> AccountLock:
-    """Lock `account` for ACCOUNT_COOLOFF (users.lockout decides when); an account locked for
-    its failures is told by e-mail, once, with the time and what to do. A lock still current is
-    returned as it is."""
-    now = timezone.now()
-    current = AccountLock.objects.filter(
-        account=account, reason=reason, lifted_at=None, until__gt=now
-    ).first()
-    if current is not None:
-        return current
-    lock = AccountLock(
-        account=account,
-        user=_user_of(account),
-        reason=reason,
-        failures=failures,
-        locked_at=now,
-        until=now + settings.ACCOUNT_COOLOFF,
-    )
-    lock.full_clean()
-    lock.save()
-    audit.record(actor, "account_lock", lock, after=lock)
-    if reason == AccountLock.Reason.FAILURES and lock.user is not None and lock.user.email:
-        outbox.enqueue(
-            "users/account_locked",
-            to=lock.user.email,
-            language=lock.user.language,
-            locked_at=lock.locked_at,
-            until=lock.until,
-            failures=failures,
-            hours=int(settings.ACCOUNT_COOLOFF.total_seconds() // 3600),
-        )
-    return lock
-
-
-@transaction.atomic
-def account_lock_lift(*, locks: QuerySet[AccountLock], actor: audit.Actor) -> int:
-    """The back office lifts current locks: the account's keys and card work again, and its
-    failures are forgotten (from every address). Returns how many were lifted."""
-    now = timezone.now()
-    lifted = 0
-    for lock in locks.select_for_update(of=("self",)).filter(lifted_at=None, until__gt=now):
-        with audit.change(actor, "account_lock_lift", lock):
-            lock.lifted_at = now
-            lock.lifted_by = actor.user
-            lock.save(update_fields=["lifted_at", "lifted_by"])
-        for scope in (LOGIN_ACCOUNT, EID_CARD):
-            throttle.reset(scope, lock.account)
-        throttle.reset(LOGIN_ACCOUNT_ADDRESS, account_address_key(lock.account, ""), prefix=True)
-        lifted += 1
-    return lifted
-
-
 def _set_credentials(user: User, *, username: str | None, password_hash: str | None) -> None:
     """Give `user` these credentials; None for both keeps the ones the account has."""
     if username is None and password_hash is None:
@@ -421,3 +226,10 @@ def _set_credentials(user: User, *, username: str | None, password_hash: str | N
         raise ValidationError(_("Ce nom d'utilisateur est déjà pris."), code="username_taken")
     user.username = username
     user.password = password_hash
+
+
+def totp_uri(user: User, secret: str) -> str:
+    """What the mobile application scans: the secret, named after the account and CSAM."""
+    return pyotp.TOTP(secret).provisioning_uri(
+        name=user.username or user.niss or "", issuer_name="CSAM"
+    )

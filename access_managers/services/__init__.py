@@ -1,0 +1,10 @@
+"""Every change to registrations and access managers, one module per use case: a transaction, an
+audit record per change, the e-mails through the outbox. Callers import the module they need
+(`from access_managers.services import co_gaps`); this package re-exports nothing.
+
+- designation: the GAP's designation (standard procedure), its e-mails, the notice of an
+  enterprise the register no longer lists;
+- co_gaps: the co-GAPs the GAP names and removes;
+- exceptional_requests: the exceptional procedure, from the request to its approval, rejection
+  or expiry, and the limit on its anonymous look-ups.
+"""

@@ -1,0 +1,8 @@
+"""The access managers' pages, one module per use case; `urls.py` imports the modules.
+
+- designation: the GAP designation's wizards (standard and exceptional) and screen 4;
+- enterprises: the enterprises a person manages and each one's page;
+- co_gaps: naming and removing co-GAPs;
+- exceptional: an exceptional request's «Finalisation», document and status pages;
+- common: the session's keys and the person check the others share.
+"""

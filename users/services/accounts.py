@@ -1,0 +1,95 @@
+"""Accounts: a person's account at their first login, accounts with a username and password,
+the back office's accounts, the account's language."""
+
+from __future__ import annotations
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from csam_portal.core import audit, backoffice
+from csam_portal.core.languages import Language
+from users.models import Person, User
+
+
+@transaction.atomic
+def backoffice_user_create(
+    *, username: str, password: str, email: str = "", actor: audit.Actor
+) -> User:
+    """Create a back-office account: staff, in the «Back office» group, no superuser rights.
+
+    Raises ValidationError if the username is taken or the password too weak.
+    """
+    if User.objects.filter(username=username).exists():
+        raise ValidationError(_("Ce nom d'utilisateur est déjà pris."), code="username_taken")
+    user = User(username=username, email=email, is_staff=True)
+    validate_password(password, user=user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    user.groups.add(backoffice.sync_group())
+    audit.record(actor, "backoffice_user_create", user, after=user)
+    return user
+
+
+@transaction.atomic
+def user_language_set(*, user: User, language: str, actor: audit.Actor) -> User:
+    """Remember the language `user` chose; e-mails to them are written in it."""
+    if language not in Language.values:
+        raise ValidationError(_("Cette langue n'est pas proposée."), code="invalid_language")
+    if user.language == language:
+        return user
+    with audit.change(actor, "user_language_set", user):
+        user.language = language
+        user.full_clean()
+        user.save(update_fields=["language"])
+    return user
+
+
+def account_for_person(*, person: Person, actor: audit.Actor) -> User:
+    """The person's account, created at their first login with a digital key.
+
+    Two first logins at the same moment: one creates, the other finds it (unique NISS).
+    """
+    account = User.objects.filter(person=person).first()
+    if account is not None:
+        return account
+    try:
+        with transaction.atomic():
+            account = User(person=person, language=person.language)
+            account.set_unusable_password()
+            account.full_clean(validate_unique=False)
+            account.save()
+            audit.record(actor, "user_create", account, after=account)
+    except IntegrityError:
+        return User.objects.get(person=person)
+    return account
+
+
+@transaction.atomic
+def account_create(
+    *, person: Person, username: str, password_hash: str, email: str, actor: audit.Actor
+) -> User:
+    """Give `person` an account with a username and a password (given hashed: see
+    `password_hash_for`) — the demo's accounts, later flow 4's.
+
+    Raises ValidationError if the person already has an account, or the username is taken.
+    """
+    if User.objects.filter(person=person).exists():
+        raise ValidationError(_("Cette personne a déjà un compte."), code="has_account")
+    if User.objects.filter(username=username).exists():
+        raise ValidationError(_("Ce nom d'utilisateur est déjà pris."), code="username_taken")
+    account = User(person=person, username=username, email=email, language=person.language)
+    account.password = password_hash
+    account.full_clean()
+    account.save()
+    audit.record(actor, "user_create", account, after=account)
+    return account
+
+
+def password_hash_for(password: str, *, user: User | None = None) -> str:
+    """Check `password` against the password rules (ValidationError) and hash it."""
+    validate_password(password, user=user)
+    return make_password(password)
