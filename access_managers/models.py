@@ -394,3 +394,15 @@ class ExceptionalRequest(models.Model):
     def expires_at(self) -> datetime:
         """When the request expires if its signed document has not arrived by then."""
         return self.created_at + timedelta(days=settings.EXCEPTIONAL_REQUEST_EXPIRY_DAYS)
+
+    @property
+    def document_resendable(self) -> bool:
+        """«Recevoir à nouveau le document»: for a request still waiting for its signed paper,
+        until it expires (the hourly task marks it expired a little later)."""
+        return self.status == self.Status.OPEN and timezone.now() < self.expires_at
+
+    @property
+    def document_link_opens(self) -> bool:
+        """The signed link works while the request is pending: while its document can be sent
+        again, and once received, waiting for the back office (such a request does not expire)."""
+        return self.status == self.Status.RECEIVED or self.document_resendable

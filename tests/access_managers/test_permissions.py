@@ -196,11 +196,11 @@ def test_download_the_document_of_an_exceptional_request(client, world, role, st
 
 @pytest.mark.parametrize(("role", "status"), DOCUMENT_LINK)
 def test_download_the_document_by_its_signed_link(client, world, role, status):
-    from access_managers import permissions
+    from access_managers import document_links
 
     exceptional = _exceptional(world)
     world.log_in(client, role)
-    token = permissions.exceptional_document_token(exceptional)
+    token = document_links.exceptional_document_token(exceptional)
 
     response = client.get(reverse("access_managers:exceptional_document_link", args=[token]))
 
