@@ -1,16 +1,13 @@
 """access.md, row by row, against every role (ANOTHER enterprise's included)."""
 
-from html import unescape
-
 import pytest
 from django.urls import reverse
 
 from access_managers.models import AccessManager
 from csam_portal.models import AuditRecord, OutboundEmail
+from tests.helpers import DESIGNATION_WIZARD, designation_step, text
 
 pytestmark = pytest.mark.django_db
-
-WIZARD = "gap_designation_wizard-current_step"
 
 
 def _state():
@@ -42,9 +39,9 @@ def test_register_or_change_the_gap_standard(client, world, role, expected):
     before = _state()
 
     response = client.post(
-        reverse("access_managers:gap_designate_step", args=["enterprise"]),
+        designation_step("enterprise"),
         {
-            WIZARD: "enterprise",
+            DESIGNATION_WIZARD: "enterprise",
             "enterprise-number": world.enterprise.number,
             "enterprise-seen_gap": world.person("gap").niss,
         },
@@ -58,7 +55,7 @@ def test_register_or_change_the_gap_standard(client, world, role, expected):
         assert response.url.endswith("/manager/")
     elif expected == "refused":
         assert response.status_code == 200
-        html = unescape(response.content.decode())
+        html = text(response)
         assert "Vous n'exercez pas aujourd'hui de fonction légale" in html
     else:
         assert response.status_code == expected
