@@ -23,6 +23,10 @@ REGISTER = [
     ("anon", "login"), ("person", "refused"), ("lr", "allowed"), ("gap", "refused"),
     ("gap_lr", "allowed"), ("co_gap", "refused"), ("other_lr", "refused"),
     ("other_gap", "refused"), ("other_co_gap", "refused"), ("staff", 403),
+    # The cast's other roles: none is a legal representative.
+    ("ga", "refused"), ("ga_fin", "refused"), ("gl", "refused"), ("co_gl", "refused"),
+    ("gl_other_quality", "refused"), ("user", "refused"), ("blocked_user", "refused"),
+    ("other_ga", "refused"), ("other_gl", "refused"), ("other_user", "refused"),
 ]
 # fmt: on
 
@@ -66,10 +70,18 @@ def test_register_or_change_the_gap_standard(client, world, role, expected):
 GGA_PAGE = [
     ("anon", 302), ("person", 404), ("lr", 403), ("gap", 200), ("co_gap", 200),
     ("other_lr", 404), ("other_gap", 404), ("other_co_gap", 404), ("staff", 403),
+    # People of the enterprise without the right: 403 (a GA's read-only view of their domain
+    # comes with the access managers' pages); a blocked user has no role: 404, as strangers.
+    ("ga", 403), ("ga_fin", 403), ("gl", 403), ("co_gl", 403), ("gl_other_quality", 403),
+    ("user", 403), ("blocked_user", 404),
+    ("other_ga", 404), ("other_gl", 404), ("other_co_gl", 404), ("other_user", 404),
 ]
 CO_GAPS = [
     ("anon", 302), ("person", 404), ("lr", 403), ("gap", 200), ("co_gap", 403),
     ("other_lr", 404), ("other_gap", 404), ("other_co_gap", 404), ("staff", 403),
+    ("ga", 403), ("ga_fin", 403), ("gl", 403), ("co_gl", 403), ("gl_other_quality", 403),
+    ("user", 403), ("blocked_user", 404),
+    ("other_ga", 404), ("other_gl", 404), ("other_co_gl", 404), ("other_user", 404),
 ]
 # fmt: on
 
