@@ -1,9 +1,17 @@
-"""Enterprises registered in CSAM and their access managers: the GAP, co-GAPs and their history.
+"""Enterprises registered in CSAM, their qualités, and who manages and uses them.
 
-A row of `AccessManager` is one person's term in one role: it starts when they are designated and
-ends (`ended_at`) when they are replaced or removed; ended rows are the history. The database
-holds the rules that races could break: one registration per enterprise, one current GAP per
-enterprise, one current term per person and role.
+Every designation is a term of `AccessManager`, one shape for all of them: a GAP or co-GAP of the
+enterprise, a GA of one domain, a GL or co-GL of one of its qualités. A term starts when the
+person is designated (by `designated_by`) and ends (`ended_at`) when they are replaced or removed;
+ended rows are the history, so «who manages us», the history and the audit read alike. A user of a
+qualité holds a `QualityMembership`, a term of the same shape.
+
+The database holds the rules that races could break: one registration per enterprise, one current
+GAP per enterprise, one current GL per qualité, one current term per person and place (a person
+is not GL and co-GL of one qualité, nor GA of one domain twice).
+
+These tables live here, above `users` and `enterprises`, because access managers create them; the
+apps above (senders, mandates) read them through `access_managers.roles`.
 """
 
 from datetime import datetime, timedelta
@@ -14,14 +22,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from enterprises.models import Enterprise
+from enterprises.models import Domain, Enterprise, Quality
 from users.models import Person
+from users.roles import DESIGNATED, Role
 
 
 class Procedure(models.TextChoices):
     STANDARD = "standard", _("procédure standard")
     EXCEPTIONAL = "exceptional", _("procédure exceptionnelle")
-    BACK_OFFICE = "back_office", _("back office")
 
 
 class Registration(models.Model):
@@ -54,12 +62,54 @@ class Registration(models.Model):
         return str(self.enterprise_id)
 
 
-class AccessManager(models.Model):
-    """One person's term as GAP or co-GAP of an enterprise."""
+class EnterpriseQuality(models.Model):
+    """A qualité the enterprise holds in the social security (e.g. «Employeur ONSS» with its
+    matricule): its local managers and users are managed under it."""
 
-    class Role(models.TextChoices):
-        GAP = "GAP", _("Gestionnaire d'Accès Principal")
-        CO_GAP = "COGAP", _("Co-Gestionnaire d'Accès Principal")
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("entreprise"),
+        on_delete=models.PROTECT,
+        related_name="qualities",
+    )
+    quality = models.ForeignKey(
+        Quality, verbose_name=_("qualité"), on_delete=models.PROTECT, related_name="+"
+    )
+    identifier = models.CharField(_("identifiant"), max_length=100)
+    registered_at = models.DateTimeField(_("enregistrée le"), default=timezone.now)
+    registered_by = models.ForeignKey(
+        Person,
+        verbose_name=_("enregistrée par"),
+        to_field="niss",
+        db_column="registered_by_niss",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("qualité de l'entreprise")
+        verbose_name_plural = _("qualités de l'entreprise")
+        ordering = ["enterprise", "quality", "identifier"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quality", "identifier"],
+                name="enterprisequality_one_per_identifier",
+                violation_error_message=_(
+                    "Cette qualité est déjà enregistrée avec cet identifiant."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quality} {self.identifier} ({self.enterprise_id})"
+
+
+class AccessManager(models.Model):
+    """One person's term as a manager of an enterprise: GAP or co-GAP of the whole enterprise, GA of
+    one `domain`, GL or co-GL of one `quality`."""
+
+    ROLES = [(role.value, role.label) for role in DESIGNATED]
+    Role = Role
 
     enterprise = models.ForeignKey(
         Enterprise,
@@ -75,7 +125,23 @@ class AccessManager(models.Model):
         on_delete=models.PROTECT,
         related_name="access_manager_terms",
     )
-    role = models.CharField(_("rôle"), max_length=5, choices=Role)
+    role = models.CharField(_("rôle"), max_length=5, choices=ROLES)
+    domain = models.ForeignKey(
+        Domain,
+        verbose_name=_("domaine"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    quality = models.ForeignKey(
+        EnterpriseQuality,
+        verbose_name=_("qualité"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="managers",
+    )
     email = models.EmailField(_("e-mail"))
     phone = models.CharField(_("téléphone"), max_length=20, blank=True)
     started_at = models.DateTimeField(_("depuis le"), default=timezone.now)
@@ -111,9 +177,40 @@ class AccessManager(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["enterprise", "person", "role"],
-                condition=Q(ended_at=None),
+                condition=Q(ended_at=None, role__in=["GAP", "COGAP"]),
                 name="accessmanager_one_current_term",
                 violation_error_message=_("Cette personne a déjà ce rôle dans cette entreprise."),
+            ),
+            models.UniqueConstraint(
+                fields=["enterprise", "domain", "person"],
+                condition=Q(ended_at=None, role="GA"),
+                name="accessmanager_one_current_ga_term",
+                violation_error_message=_(
+                    "Cette personne est déjà Gestionnaire d'Accès de ce domaine."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["quality"],
+                condition=Q(ended_at=None, role="GL"),
+                name="accessmanager_one_current_gl",
+                violation_error_message=_("Cette qualité a déjà un Gestionnaire Local."),
+            ),
+            models.UniqueConstraint(
+                fields=["quality", "person"],
+                condition=Q(ended_at=None, role__in=["GL", "COGL"]),
+                name="accessmanager_one_current_local_term",
+                violation_error_message=_(
+                    "Cette personne est déjà Gestionnaire Local ou Co-Gestionnaire Local de cette "
+                    "qualité."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(role__in=["GAP", "COGAP"], domain=None, quality=None)
+                    | Q(role="GA", domain__isnull=False, quality=None)
+                    | Q(role__in=["GL", "COGL"], domain=None, quality__isnull=False)
+                ),
+                name="accessmanager_role_has_its_place",
             ),
             models.UniqueConstraint(
                 fields=["request_token"],
@@ -134,7 +231,72 @@ class AccessManager(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_role_display()} {self.person_id} ({self.enterprise_id})"
+        place = self.domain_id or self.quality_id or self.enterprise_id
+        return f"{self.get_role_display()} {self.person_id} ({place})"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_at is None
+
+
+class QualityMembership(models.Model):
+    """One person's term as a user of one qualité of an enterprise; a blocked user has no rights
+    from it (access.md: USER(E,Q) is an active user)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("actif")
+        BLOCKED = "blocked", _("bloqué")
+
+    quality = models.ForeignKey(
+        EnterpriseQuality,
+        verbose_name=_("qualité"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("personne"),
+        to_field="niss",
+        db_column="niss",
+        on_delete=models.PROTECT,
+        related_name="quality_memberships",
+    )
+    status = models.CharField(_("statut"), max_length=7, choices=Status, default=Status.ACTIVE)
+    started_at = models.DateTimeField(_("depuis le"), default=timezone.now)
+    ended_at = models.DateTimeField(_("jusqu'au"), null=True, blank=True)
+    designated_by = models.ForeignKey(
+        Person,
+        verbose_name=_("créé par"),
+        to_field="niss",
+        db_column="designated_by_niss",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("utilisateur d'une qualité")
+        verbose_name_plural = _("utilisateurs d'une qualité")
+        ordering = ["quality", "person"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quality", "person"],
+                condition=Q(ended_at=None),
+                name="qualitymembership_one_current_term",
+                violation_error_message=_("Cette personne est déjà utilisateur de cette qualité."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_at=None) | Q(ended_at__gte=models.F("started_at")),
+                name="qualitymembership_ends_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["person"], condition=Q(ended_at=None), name="qualitymembership_current"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} ({self.quality_id})"
 
     @property
     def is_current(self) -> bool:
@@ -232,3 +394,15 @@ class ExceptionalRequest(models.Model):
     def expires_at(self) -> datetime:
         """When the request expires if its signed document has not arrived by then."""
         return self.created_at + timedelta(days=settings.EXCEPTIONAL_REQUEST_EXPIRY_DAYS)
+
+    @property
+    def document_resendable(self) -> bool:
+        """«Recevoir à nouveau le document»: for a request still waiting for its signed paper,
+        until it expires (the hourly task marks it expired a little later)."""
+        return self.status == self.Status.OPEN and timezone.now() < self.expires_at
+
+    @property
+    def document_link_opens(self) -> bool:
+        """The signed link works while the request is pending: while its document can be sent
+        again, and once received, waiting for the back office (such a request does not expire)."""
+        return self.status == self.Status.RECEIVED or self.document_resendable

@@ -1,28 +1,32 @@
 """Who may do what to which enterprise (../shared/spec/access.md); nothing else.
 
-Each `<thing>_for_<action>` loads the object in the URL and checks the person's roles in it: a
+Two shapes only: `can_<verb>(roles, obj) -> bool` reads a person's `Roles` (the views hand
+templates these answers as `can_*` flags), and `<thing>_for_<action>(request, …) -> (obj, Actor)`
+opens a view (declared with `csam_portal.core.access.guarded_by`). Each `<thing>_for_<action>`
+loads the object in the URL and checks the person's roles in it: a
 stranger to the enterprise gets 404 (they must not learn who manages it), one of its people
 without the right gets 403, and nothing changes.
 
 One rule goes beyond access.md's table: the document of an exceptional request is downloaded by
 the browser session that made the request, by back-office staff, and by whoever has the signed
-link e-mailed to the requester's address (`exceptional_request_for_document_link`), while the
-request is pending.
+link e-mailed to the requester's address (`exceptional_request_for_document_link`, made by
+`document_links`), while the request is pending.
 """
 
 from __future__ import annotations
 
-from django.core import signing
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access_managers import selectors
+from access_managers import document_links, selectors
 from access_managers.models import ExceptionalRequest
-from access_managers.selectors import Roles
+from access_managers.roles import Roles, roles_in
 from csam_portal.core.audit import Actor
 from enterprises.models import Enterprise
+from users.roles import Role
 
 
 def enterprise_for_gap_designation(*, number: str, niss: str, lock: bool = False) -> Enterprise:
@@ -59,106 +63,82 @@ def enterprise_for_gap_designation(*, number: str, niss: str, lock: bool = False
     return enterprise
 
 
-def can_see_gga_page(roles: Roles) -> bool:
+def can_see_gga_page(roles: Roles, enterprise: Enterprise) -> bool:
+    """The enterprise's «Gestion des Gestionnaires d'Accès» page: its GAP and co-GAPs."""
     return roles.is_gap or roles.is_co_gap
 
 
-def can_manage_co_gaps(roles: Roles) -> bool:
+def can_manage_co_gaps(roles: Roles, enterprise: Enterprise) -> bool:
     """Only the GAP names and removes co-GAPs (a co-GAP helps, it does not delegate)."""
     return roles.is_gap
 
 
-def _enterprise_roles(request: HttpRequest, number: str) -> tuple[Enterprise, Roles]:
+def can_designate_gap(roles: Roles, enterprise: Enterprise) -> bool:
+    """A legal representative designates or changes the GAP (standard procedure); the GAP does
+    only if they are one too."""
+    return roles.is_lr
+
+
+def _enterprise_and_roles(request: HttpRequest, number: str) -> tuple[Enterprise, Roles]:
+    """The enterprise in the URL and the person's roles in it; 404 to a stranger to it."""
     enterprise = selectors.enterprise_with_managers(number=number)
     if enterprise is None:
         raise Http404
-    roles = selectors.roles_in(niss=request.user.niss, enterprise_number=enterprise.number)
+    roles = roles_in(niss=request.user.niss, enterprise_number=enterprise.number)
     if not roles:
         raise Http404
     return enterprise, roles
 
 
-def enterprise_for_gga_page(request: HttpRequest, number: str) -> tuple[Enterprise, Roles]:
-    """The enterprise whose «Gestion des Gestionnaires d'Accès» page the GAP or a co-GAP sees."""
-    enterprise, roles = _enterprise_roles(request, number)
-    if not can_see_gga_page(roles):
+def _allowed(
+    request: HttpRequest, number: str, can: Callable[[Roles, Enterprise], bool]
+) -> tuple[Enterprise, Actor]:
+    enterprise, roles = _enterprise_and_roles(request, number)
+    if not can(roles, enterprise):
         raise PermissionDenied
-    return enterprise, roles
+    return enterprise, Actor.from_request(request, role=roles.actor_role or "", roles=roles)
+
+
+def enterprise_for_gga_page(request: HttpRequest, number: str) -> tuple[Enterprise, Actor]:
+    """The enterprise whose «Gestion des Gestionnaires d'Accès» page the GAP or a co-GAP sees."""
+    return _allowed(request, number, can_see_gga_page)
 
 
 def enterprise_for_co_gap_edit(request: HttpRequest, number: str) -> tuple[Enterprise, Actor]:
     """The enterprise whose co-GAPs its GAP names or removes."""
-    enterprise, roles = _enterprise_roles(request, number)
-    if not can_manage_co_gaps(roles):
-        raise PermissionDenied
-    return enterprise, Actor.from_request(request, role=roles.highest)
+    return _allowed(request, number, can_manage_co_gaps)
 
 
-def can_download_exceptional_document(request: HttpRequest, exceptional, session_tickets) -> bool:
-    """The session that made the request, or back-office staff who may see requests (whoever
-    has the signed link goes through `exceptional_request_for_document_link`)."""
-    if exceptional.ticket in session_tickets:
-        return True
-    user = request.user
-    return user.is_staff and user.has_perm("access_managers.view_exceptionalrequest")
-
-
-# The signed link's own salt: no other value the portal signs opens a document.
-DOCUMENT_LINK_SALT = "access_managers.exceptional_document_link"
-
-
-def exceptional_document_token(exceptional: ExceptionalRequest) -> str:
-    """The token of the link to the request's document: its ticket signed with SECRET_KEY
-    (nobody makes one without the key). A request always gets the same token; how long it
-    opens the document is the request's state, checked on each use."""
-    return signing.Signer(salt=DOCUMENT_LINK_SALT).sign_object({"ticket": exceptional.ticket})
-
-
-class DocumentLinkRefused(Exception):
-    """A link that does not give the document: `reason` is "invalid" (not a link the portal
-    made) or "closed" (its request, `exceptional`, was processed or expired)."""
-
-    def __init__(self, reason: str, exceptional: ExceptionalRequest | None = None):
-        super().__init__(reason)
-        self.reason = reason
-        self.exceptional = exceptional
-
-
-def can_resend_exceptional_document(exceptional: ExceptionalRequest) -> bool:
-    """«Recevoir à nouveau le document»: for a request still waiting for its signed paper, until
-    it expires (the hourly task marks it expired a little later)."""
-    return (
-        exceptional.status == ExceptionalRequest.Status.OPEN
-        and timezone.now() < exceptional.expires_at
+def exceptional_request_for_document(
+    request: HttpRequest, ticket: str, *, session_tickets: list[str]
+) -> tuple[ExceptionalRequest, Actor]:
+    """The request whose PDF `ticket` names, for the browser session that made it
+    (`session_tickets`) or back-office staff who may see requests; 404 to anyone else, who must not
+    learn that the ticket exists. (Whoever has the signed link e-mailed to the requester goes
+    through `exceptional_request_for_document_link`.)"""
+    exceptional = (
+        ExceptionalRequest.objects.select_related("requester", "gap").filter(ticket=ticket).first()
     )
+    if exceptional is None:
+        raise Http404
+    user = request.user
+    staff = user.is_staff and user.has_perm("access_managers.view_exceptionalrequest")
+    if exceptional.ticket not in session_tickets and not staff:
+        raise Http404
+    role = Role.STAFF if staff else ""
+    return exceptional, Actor.from_request(request, role=role)
 
 
-def can_open_document_link(exceptional: ExceptionalRequest) -> bool:
-    """The signed link works while the request is pending: while it can be sent again, and once
-    received, waiting for the back office (such a request does not expire)."""
-    if exceptional.status == ExceptionalRequest.Status.RECEIVED:
-        return True
-    return can_resend_exceptional_document(exceptional)
-
-
-def exceptional_request_for_document_link(token: str) -> ExceptionalRequest:
+def exceptional_request_for_document_link(
+    request: HttpRequest, token: str
+) -> tuple[ExceptionalRequest, Actor]:
     """The request whose document the signed link `token` gives, to anyone who has the link (it
     was e-mailed to the requester's address): no session, no login.
 
-    Raises DocumentLinkRefused: "invalid" if the portal did not sign it or its request does not
-    exist, "closed" if the request is no longer pending or has expired.
+    Raises document_links.DocumentLinkRefused: "invalid" if the portal did not sign it or its
+    request does not exist, "closed" if the request is no longer pending or has expired.
     """
-    try:
-        payload = signing.Signer(salt=DOCUMENT_LINK_SALT).unsign_object(token)
-    except signing.BadSignature:
-        raise DocumentLinkRefused("invalid") from None
-    exceptional = (
-        ExceptionalRequest.objects.select_related("requester", "gap")
-        .filter(ticket=str(payload.get("ticket", "")))
-        .first()
-    )
-    if exceptional is None:
-        raise DocumentLinkRefused("invalid")
-    if not can_open_document_link(exceptional):
-        raise DocumentLinkRefused("closed", exceptional)
-    return exceptional
+    exceptional = document_links.exceptional_request_of(token)
+    if not exceptional.document_link_opens:
+        raise document_links.DocumentLinkRefused("closed", exceptional)
+    return exceptional, Actor.from_request(request)

@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.db.models import Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Prefetch, QuerySet
 
 from access_managers.models import AccessManager, ExceptionalRequest
-from enterprises.models import Enterprise, LegalFunction
+from enterprises.models import Enterprise
+from enterprises.selectors import legal_functions_valid_today  # noqa: F401 (moving)
 from users.models import Person
 
 Role = AccessManager.Role
-
-
-def legal_functions_valid_today(*, niss: str, enterprise_number: str) -> QuerySet[LegalFunction]:
-    """The legal functions `niss` holds in the enterprise today: the register is the truth, so
-    an enterprise it no longer lists has no legal representative, whatever functions it had."""
-    today = timezone.localdate()
-    return LegalFunction.objects.filter(
-        Q(end_date=None) | Q(end_date__gte=today),
-        enterprise_id=enterprise_number,
-        enterprise__removed_from_register_on=None,
-        niss=niss,
-        start_date__lte=today,
-    )
 
 
 def gap_current(*, enterprise_number: str) -> AccessManager | None:
@@ -33,43 +18,6 @@ def gap_current(*, enterprise_number: str) -> AccessManager | None:
         AccessManager.objects.select_related("person")
         .filter(enterprise_id=enterprise_number, role=Role.GAP, ended_at=None)
         .first()
-    )
-
-
-@dataclass(frozen=True)
-class Roles:
-    """What a person is to one enterprise (access.md's roles that exist so far)."""
-
-    is_lr: bool = False
-    is_gap: bool = False
-    is_co_gap: bool = False
-
-    def __bool__(self) -> bool:
-        return self.is_lr or self.is_gap or self.is_co_gap
-
-    @property
-    def highest(self) -> str:
-        """The role the audit log records for a change made through the enterprise's pages."""
-        if self.is_gap:
-            return "GAP"
-        if self.is_co_gap:
-            return "coGAP"
-        return "LR" if self.is_lr else ""
-
-
-def roles_in(*, niss: str | None, enterprise_number: str) -> Roles:
-    """`niss`'s roles in the enterprise: two queries."""
-    if not niss:
-        return Roles()
-    terms = set(
-        AccessManager.objects.filter(
-            enterprise_id=enterprise_number, person_id=niss, ended_at=None
-        ).values_list("role", flat=True)
-    )
-    return Roles(
-        is_lr=legal_functions_valid_today(niss=niss, enterprise_number=enterprise_number).exists(),
-        is_gap=Role.GAP in terms,
-        is_co_gap=Role.CO_GAP in terms,
     )
 
 

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
+from csam_portal.core.access import public
 from csam_portal.public import views
 from users.admin import StaffLoginForm
 from users.views import fas
@@ -18,7 +19,9 @@ handler500 = "csam_portal.public.views.server_error"
 
 def page(name: str):
     """A page of text that only shows a template: GET (and HEAD) only."""
-    return TemplateView.as_view(template_name=f"csam_portal/{name}.html")
+    return public("a page of text for everyone")(
+        TemplateView.as_view(template_name=f"csam_portal/{name}.html")
+    )
 
 
 urlpatterns = [

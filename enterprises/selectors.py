@@ -1,9 +1,9 @@
 """Reads of the register, with what their pages show already fetched."""
 
-from django.db.models import OuterRef, Subquery
-from django.utils import translation
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone, translation
 
-from enterprises.models import Enterprise, RegistryCode
+from enterprises.models import Enterprise, LegalFunction, RegistryCode
 
 
 def enterprise_get(*, number: str) -> Enterprise | None:
@@ -21,4 +21,17 @@ def enterprise_get(*, number: str) -> Enterprise | None:
         .prefetch_related("denominations", "addresses")
         .filter(number=number)
         .first()
+    )
+
+
+def legal_functions_valid_today(*, niss: str, enterprise_number: str) -> QuerySet[LegalFunction]:
+    """The legal functions `niss` holds in the enterprise today: the register is the truth, so
+    an enterprise it no longer lists has no legal representative, whatever functions it had."""
+    today = timezone.localdate()
+    return LegalFunction.objects.filter(
+        Q(end_date=None) | Q(end_date__gte=today),
+        enterprise_id=enterprise_number,
+        enterprise__removed_from_register_on=None,
+        niss=niss,
+        start_date__lte=today,
     )

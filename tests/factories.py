@@ -3,6 +3,7 @@
 import datetime
 
 import factory
+from django.apps import apps
 from django.contrib.auth.models import Group
 
 from csam_portal.core import backoffice
@@ -157,3 +158,46 @@ class AccessManagerFactory(factory.django.DjangoModelFactory):
     phone = "+3222000000"
     designated_by = factory.SelfAttribute("person")
     procedure = "standard"
+
+
+class EnterpriseQualityFactory(factory.django.DjangoModelFactory):
+    """A qualité of the enterprise: «Employeur ONSS» with a matricule unless told."""
+
+    class Meta:
+        model = "access_managers.EnterpriseQuality"
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    quality = factory.LazyFunction(
+        lambda: apps.get_model("enterprises", "Quality").objects.get(code="EMPLOYEUR_ONSS")
+    )
+    identifier = factory.Sequence(lambda n: f"{1000000 + n:07d}-{n % 100:02d}")
+    registered_by = factory.SubFactory(PersonFactory)
+
+
+class DomainManagerFactory(AccessManagerFactory):
+    """A current GA term of one domain of the catalogue («Finances» unless told)."""
+
+    role = "GA"
+    domain = factory.LazyFunction(
+        lambda: apps.get_model("enterprises", "Domain").objects.get(code="FIN")
+    )
+
+
+class LocalManagerFactory(AccessManagerFactory):
+    """A current GL term (co-GL with role="COGL") of a qualité of the enterprise."""
+
+    role = "GL"
+    quality = factory.SubFactory(
+        EnterpriseQualityFactory, enterprise=factory.SelfAttribute("..enterprise")
+    )
+
+
+class QualityMembershipFactory(factory.django.DjangoModelFactory):
+    """An active user of a qualité."""
+
+    class Meta:
+        model = "access_managers.QualityMembership"
+
+    quality = factory.SubFactory(EnterpriseQualityFactory)
+    person = factory.SubFactory(PersonFactory)
+    designated_by = factory.SubFactory(PersonFactory)

@@ -27,7 +27,7 @@ from django.test import Client, RequestFactory
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils.regex_helper import normalize
 
-from access_managers import permissions as access_manager_permissions
+from access_managers import document_links
 from access_managers.models import ExceptionalRequest
 from access_managers.services import exceptional_requests
 from tests.factories import (
@@ -197,7 +197,7 @@ def hostile_world():
         "number": enterprise.number,
         "term_id": str(co_gap.pk),
         "ticket": exceptional.ticket,
-        "token": access_manager_permissions.exceptional_document_token(exceptional),
+        "token": document_links.exceptional_document_token(exceptional),
         "step": "enterprise",
         "key": "totp",
         "app_label": "users",

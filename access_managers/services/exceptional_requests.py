@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from access_managers import documents, permissions, selectors
+from access_managers import document_links, documents, permissions, selectors
 from access_managers.models import ExceptionalRequest, Procedure
 from access_managers.services import designation
 from csam_portal.core import audit, outbox, throttle
@@ -121,7 +121,7 @@ def exceptional_request_create(
 
 def exceptional_document_url(exceptional: ExceptionalRequest) -> str:
     """The absolute address of the request's document by its signed link, for e-mails."""
-    token = permissions.exceptional_document_token(exceptional)
+    token = document_links.exceptional_document_token(exceptional)
     path = reverse("access_managers:exceptional_document_link", args=[token])
     return settings.PORTAL_URL + path
 
@@ -159,7 +159,7 @@ def exceptional_document_resend(
     EXCEPTIONAL_RESENDS_PER_DAY times in 24 hours. Raises ValidationError (nothing sent).
     """
     exceptional = ExceptionalRequest.objects.select_for_update().get(pk=exceptional.pk)
-    if not permissions.can_resend_exceptional_document(exceptional):
+    if not exceptional.document_resendable:
         raise ValidationError(
             _(
                 "Cette demande n'attend plus de document signé (%(status)s) : le document "

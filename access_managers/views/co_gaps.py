@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,19 +13,20 @@ from django.views.decorators.http import require_http_methods
 
 from access_managers import forms, permissions
 from access_managers.services import co_gaps
-from access_managers.views.common import _person_required
+from csam_portal.core.access import guarded_by
+from users.permissions import person_required
 
 CO_GAP_ADDED = gettext_lazy(
     "%(name)s est maintenant Co-Gestionnaire d'Accès Principal. Un e-mail l'en informe."
 )
 
 
+@guarded_by(permissions.enterprise_for_co_gap_edit)
 @never_cache
-@login_required
+@person_required
 @require_http_methods(["GET", "POST"])
 def co_gap_add(request: HttpRequest, number: str) -> HttpResponse:
     """Name a co-GAP: search by NISS → the person's name → e-mail → «Ajouter»."""
-    _person_required(request)
     enterprise, actor = permissions.enterprise_for_co_gap_edit(request, number)
     adding = request.method == "POST" and "add" in request.POST
     form_class = forms.CoGapAddForm if adding else forms.CoGapSearchForm
@@ -56,12 +56,12 @@ def co_gap_add(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "access_managers/co_gap_add.html", context)
 
 
+@guarded_by(permissions.enterprise_for_co_gap_edit)
 @never_cache
-@login_required
+@person_required
 @require_http_methods(["GET", "POST"])
 def co_gap_remove(request: HttpRequest, number: str, term_id: int) -> HttpResponse:
     """Remove a co-GAP, after a page that asks to confirm."""
-    _person_required(request)
     enterprise, actor = permissions.enterprise_for_co_gap_edit(request, number)
     term = next((term for term in enterprise.co_gaps if term.pk == term_id), None)
     if term is None:

@@ -4,18 +4,20 @@ signed link) and the status page of a ticket (flows.md §2)."""
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from access_managers import documents, forms, permissions
+from access_managers import document_links, documents, forms, permissions
 from access_managers.models import ExceptionalRequest
 from access_managers.services import exceptional_requests
 from access_managers.views.common import EXCEPTIONAL_SESSION_KEY, TICKETS_SESSION_KEY
+from csam_portal.core.access import guarded_by, public
 from csam_portal.core.audit import Actor, client_ip
 
 
+@public("access.md: an exceptional request needs no login; the page shows this session's own")
 @never_cache
 @require_GET
 def exceptional_done(request: HttpRequest) -> HttpResponse:
@@ -32,20 +34,18 @@ def exceptional_done(request: HttpRequest) -> HttpResponse:
     return render(request, "access_managers/exceptional_done.html", context)
 
 
+@guarded_by(permissions.exceptional_request_for_document)
 @never_cache
 @require_GET
 def exceptional_document(request: HttpRequest, ticket: str) -> HttpResponse:
     """The request's PDF, for the session that made it or back-office staff; others get 404."""
-    exceptional = get_object_or_404(
-        ExceptionalRequest.objects.select_related("requester", "gap"), ticket=ticket
+    exceptional, _actor = permissions.exceptional_request_for_document(
+        request, ticket, session_tickets=request.session.get(TICKETS_SESSION_KEY, [])
     )
-    if not permissions.can_download_exceptional_document(
-        request, exceptional, request.session.get(TICKETS_SESSION_KEY, [])
-    ):
-        raise Http404
     return _document_response(exceptional)
 
 
+@guarded_by(permissions.exceptional_request_for_document_link)
 @never_cache
 @require_GET
 def exceptional_document_link(request: HttpRequest, token: str) -> HttpResponse:
@@ -53,8 +53,8 @@ def exceptional_document_link(request: HttpRequest, token: str) -> HttpResponse:
     did not make gets 404, one whose request was processed or expired 410: a page that says
     what to do instead."""
     try:
-        exceptional = permissions.exceptional_request_for_document_link(token)
-    except permissions.DocumentLinkRefused as refusal:
+        exceptional, _actor = permissions.exceptional_request_for_document_link(request, token)
+    except document_links.DocumentLinkRefused as refusal:
         context = {"reason": refusal.reason, "exceptional": refusal.exceptional}
         status = 404 if refusal.reason == "invalid" else 410
         return render(
@@ -71,6 +71,7 @@ def _document_response(exceptional: ExceptionalRequest) -> HttpResponse:
     return response
 
 
+@public("access.md: whoever has a ticket and its enterprise number sees its status")
 @never_cache
 @require_http_methods(["GET", "POST"])
 def exceptional_status(request: HttpRequest) -> HttpResponse:
@@ -94,8 +95,7 @@ def exceptional_status(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "exceptional": exceptional,
-        "can_resend": exceptional is not None
-        and permissions.can_resend_exceptional_document(exceptional),
+        "can_resend": exceptional is not None and exceptional.document_resendable,
         "resent": resent,
         "resend_error": resend_error,
     }

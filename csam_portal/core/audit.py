@@ -30,11 +30,14 @@ class Actor:
     role: str
     ip: str | None = None
     system_name: str = ""
+    # What the permission check read of the person (an app's `Roles`), so that the view hands the
+    # template its `can_*` flags without reading the roles again. Not recorded.
+    roles: Any = None
 
     @classmethod
-    def from_request(cls, request: HttpRequest, *, role: str = "") -> Actor:
+    def from_request(cls, request: HttpRequest, *, role: str = "", roles: Any = None) -> Actor:
         user = request.user if request.user.is_authenticated else None
-        return cls(user=user, role=role, ip=client_ip(request))
+        return cls(user=user, role=role, ip=client_ip(request), roles=roles)
 
     @classmethod
     def system(cls, name: str) -> Actor:

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from csam_portal.core import health as health_checks
+from csam_portal.core.access import public
 from csam_portal.core.audit import Actor
 from csam_portal.public import services
 from csam_portal.public.forms import ContactForm
@@ -27,12 +28,14 @@ UPCOMING = {
 }
 
 
+@public("the browser's icon")
 @require_GET
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask /favicon.ico even on pages that name their icon (the admin's)."""
     return redirect(static("portal/favicon.svg"), permanent=True)
 
 
+@public("a page saying a service is coming: for everyone")
 @require_GET
 def upcoming(request: HttpRequest, feature: str) -> HttpResponse:
     if feature not in UPCOMING:
@@ -40,6 +43,7 @@ def upcoming(request: HttpRequest, feature: str) -> HttpResponse:
     return render(request, "csam_portal/upcoming.html", {"feature": UPCOMING[feature]})
 
 
+@public("the contact form: for everyone, as the public service's")
 @require_http_methods(["GET", "POST"])
 def contact(request: HttpRequest) -> HttpResponse:
     form = ContactForm(request.POST if request.method == "POST" else None)
@@ -60,6 +64,7 @@ def contact(request: HttpRequest) -> HttpResponse:
     return render(request, "csam_portal/contact.html", {"form": form})
 
 
+@public("the contact form's thanks: for everyone")
 @require_GET
 def contact_sent(request: HttpRequest) -> HttpResponse:
     reference = request.session.get("contact_reference")
@@ -78,6 +83,7 @@ def _safe_next(request: HttpRequest) -> str:
     return reverse("home")
 
 
+@public("choosing the page's language: for everyone")
 @require_POST
 def language_set(request: HttpRequest) -> HttpResponse:
     """Switch the language and come back to the same page (the header's FR | NL | DE | EN)."""
@@ -99,6 +105,7 @@ def language_set(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@public("logging out: ends whatever session the browser has")
 @require_POST
 def logout(request: HttpRequest) -> HttpResponse:
     """End the portal's session, and FAS's too for a person who came through it."""
@@ -107,6 +114,7 @@ def logout(request: HttpRequest) -> HttpResponse:
     return redirect(at_fas or "home")
 
 
+@public("the health check for load balancers; details for staff only")
 @never_cache
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:

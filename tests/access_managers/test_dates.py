@@ -13,6 +13,7 @@ from access_managers.services import designation, exceptional_requests
 from csam_portal.core.audit import Actor
 from csam_portal.models import OutboundEmail
 from tests.factories import EnterpriseFactory, LegalFunctionFactory, PersonFactory
+from tests.helpers import text
 
 pytestmark = pytest.mark.django_db
 
@@ -96,6 +97,6 @@ def test_the_german_status_page_of_an_exceptional_request_writes_27_11_2026(clie
         {"ticket": exceptional.ticket, "number": enterprise.number},
     )
 
-    html = unescape(response.content.decode())
+    html = text(response)
     assert "27.11.2026" in html
     assert "27/11/2026" not in html

@@ -1,7 +1,5 @@
 """The standard procedure through its screens (flows.md §1), with the Django test client."""
 
-from html import unescape
-
 import pytest
 from django.urls import reverse
 
@@ -13,18 +11,9 @@ from tests.factories import (
     PersonFactory,
     UserFactory,
 )
+from tests.helpers import DESIGNATION_WIZARD, designation_step, register, text
 
 pytestmark = pytest.mark.django_db
-
-WIZARD = "gap_designation_wizard-current_step"
-
-
-def step_url(step: str) -> str:
-    return reverse("access_managers:gap_designate_step", args=[step])
-
-
-def text(response) -> str:
-    return unescape(response.content.decode())
 
 
 def start(client):
@@ -34,22 +23,29 @@ def start(client):
 
 
 def submit_enterprise(client, number: str, seen_gap: str = ""):
-    data = {WIZARD: "enterprise", "enterprise-number": number, "enterprise-seen_gap": seen_gap}
-    return client.post(step_url("enterprise"), data)
+    data = {
+        DESIGNATION_WIZARD: "enterprise",
+        "enterprise-number": number,
+        "enterprise-seen_gap": seen_gap,
+    }
+    return client.post(designation_step("enterprise"), data)
 
 
 def submit_manager(client, **fields):
-    data = {WIZARD: "manager", **{f"manager-{key}": value for key, value in fields.items()}}
-    return client.post(step_url("manager"), data)
+    data = {
+        DESIGNATION_WIZARD: "manager",
+        **{f"manager-{key}": value for key, value in fields.items()},
+    }
+    return client.post(designation_step("manager"), data)
 
 
 def confirm(client, *, token=None, checked=True):
     if token is None:
-        token = client.get(step_url("confirmation")).context["form"].initial["token"]
-    data = {WIZARD: "confirmation", "confirmation-token": token}
+        token = client.get(designation_step("confirmation")).context["form"].initial["token"]
+    data = {DESIGNATION_WIZARD: "confirmation", "confirmation-token": token}
     if checked:
         data["confirmation-confirm"] = "on"
-    return client.post(step_url("confirmation"), data)
+    return client.post(designation_step("confirmation"), data)
 
 
 @pytest.fixture
@@ -285,7 +281,7 @@ def test_corriger_goes_back_to_screen_two_with_the_values_kept(client, lr):
     submit_enterprise(client, lr[1].number)
     submit_manager(client, gap="self", requester_email="a@test.be", requester_phone="02 512 34 56")
 
-    response = client.get(step_url("manager"))
+    response = client.get(designation_step("manager"))
 
     html = text(response)
     assert "Enregistrement de l'entreprise dans CSAM" in html
@@ -297,10 +293,10 @@ def test_a_later_screen_cannot_be_reached_before_the_first(client, lr):
     client.force_login(lr[0])
     start(client)
 
-    response = client.get(step_url("confirmation"))
+    response = client.get(designation_step("confirmation"))
 
     assert response.status_code == 302
-    assert response.url == step_url("enterprise")
+    assert response.url == designation_step("enterprise")
 
 
 def test_a_tampered_step_cannot_skip_the_checks(client, lr):
@@ -315,7 +311,7 @@ def test_a_tampered_step_cannot_skip_the_checks(client, lr):
     response = confirm(client)
 
     assert response.status_code == 302
-    assert response.url == step_url("enterprise")
+    assert response.url == designation_step("enterprise")
     assert "Vous n'exercez pas aujourd'hui de fonction légale" in text(client.get(response.url))
     assert nothing_recorded()
 
@@ -325,7 +321,7 @@ def test_a_double_confirmer_designates_once(client, lr):
     start(client)
     submit_enterprise(client, lr[1].number)
     submit_manager(client, gap="self", requester_email="a@test.be", requester_phone="02 512 34 56")
-    token = client.get(step_url("confirmation")).context["form"].initial["token"]
+    token = client.get(designation_step("confirmation")).context["form"].initial["token"]
 
     first = confirm(client, token=token)
     second = confirm(client, token=token)
@@ -338,9 +334,7 @@ def test_a_double_confirmer_designates_once(client, lr):
 def test_registered_enterprise_shows_its_gap_then_allows_a_change(client, lr):
     user, enterprise = lr
     old = UserFactory()
-    from tests.access_managers.conftest import _registered
-
-    _registered(enterprise, old)
+    register(enterprise, old)
     client.force_login(user)
     start(client)
 
@@ -350,7 +344,7 @@ def test_registered_enterprise_shows_its_gap_then_allows_a_change(client, lr):
     assert "Cette entreprise est déjà enregistrée dans CSAM." in html
     assert old.person.full_name in html
     response = submit_enterprise(client, enterprise.number, seen_gap=old.person.niss)
-    assert response.url == step_url("manager")
+    assert response.url == designation_step("manager")
     submit_manager(client, gap="self", requester_email="a@test.be", requester_phone="02 512 34 56")
     confirm(client)
 
@@ -364,9 +358,7 @@ def test_registered_enterprise_shows_its_gap_then_allows_a_change(client, lr):
 
 def test_the_gap_cannot_designate_themself_again_but_may_designate_another(client, lr):
     user, enterprise = lr
-    from tests.access_managers.conftest import _registered
-
-    _registered(enterprise, user)
+    register(enterprise, user)
     client.force_login(user)
     start(client)
 
@@ -388,10 +380,8 @@ def test_the_gap_cannot_designate_themself_again_but_may_designate_another(clien
 
 
 def _registered_to(enterprise):
-    from tests.access_managers.conftest import _registered
-
     other = UserFactory()
-    _registered(enterprise, other)
+    register(enterprise, other)
     return other
 
 
@@ -405,7 +395,7 @@ def test_losing_the_race_shows_screen_one_with_the_new_gap(client, lr):
 
     response = confirm(client)
 
-    assert response.url == step_url("enterprise")
+    assert response.url == designation_step("enterprise")
     html = text(client.get(response.url))
     assert "Cette entreprise est déjà enregistrée dans CSAM." in html
     assert winner.person.full_name in html
@@ -420,13 +410,13 @@ def test_a_confirmation_page_of_an_earlier_state_cannot_confirm(client, lr):
     start(client)
     submit_enterprise(client, enterprise.number)
     submit_manager(client, gap="self", requester_email="a@test.be", requester_phone="02 512 34 56")
-    old_token = client.get(step_url("confirmation")).context["form"].initial["token"]
+    old_token = client.get(designation_step("confirmation")).context["form"].initial["token"]
     submit_enterprise(client, second.number)  # another tab changes the request
     submit_manager(client, gap="self", requester_email="a@test.be", requester_phone="02 512 34 56")
 
     response = confirm(client, token=old_token)
 
-    assert response.url == step_url("confirmation")
+    assert response.url == designation_step("confirmation")
     assert "La demande a été modifiée entre-temps" in text(client.get(response.url))
     assert nothing_recorded()
 
@@ -435,7 +425,9 @@ def test_a_forged_wizard_step_is_no_server_error(client, lr):
     client.force_login(lr[0])
     start(client)
 
-    response = client.post(step_url("enterprise"), {WIZARD: "done", "enterprise-number": "x"})
+    response = client.post(
+        designation_step("enterprise"), {DESIGNATION_WIZARD: "done", "enterprise-number": "x"}
+    )
 
     assert response.status_code == 302
     assert nothing_recorded()
@@ -463,7 +455,7 @@ def test_an_unregistered_enterprise_after_a_registered_one_needs_no_notice(clien
 
     response = submit_enterprise(client, enterprise.number, seen_gap=old.person.niss)
 
-    assert response.url == step_url("manager")
+    assert response.url == designation_step("manager")
     screen2 = text(client.get(response.url))
     assert user.person.full_name in screen2  # "self" is offered: no GAP was carried over
 
@@ -575,7 +567,7 @@ def test_a_double_confirmer_whose_other_half_won_shows_the_designation(client, l
     start(client)
     submit_enterprise(client, enterprise.number)
     submit_manager(client, gap="self", requester_email="a@test.be", requester_phone="02 512 34 56")
-    token = client.get(step_url("confirmation")).context["form"].initial["token"]
+    token = client.get(designation_step("confirmation")).context["form"].initial["token"]
     session = client.session
     stale = {key: session[key] for key in list(session.keys())}  # noqa: SIM118 (a session is no dict)
     confirm(client, token=token)

@@ -3,7 +3,6 @@
 import io
 import re
 from datetime import timedelta
-from html import unescape
 
 import pytest
 import segno
@@ -26,18 +25,9 @@ from tests.factories import (
     PersonFactory,
     StaffUserFactory,
 )
+from tests.helpers import EXCEPTIONAL_WIZARD, exceptional_step, text
 
 pytestmark = pytest.mark.django_db
-
-WIZARD = "exceptional_request_wizard-current_step"
-
-
-def step_url(step):
-    return reverse("access_managers:gap_exceptional_step", args=[step])
-
-
-def text(response) -> str:
-    return unescape(response.content.decode())
 
 
 @pytest.fixture
@@ -52,9 +42,9 @@ def atlas():
 def identity(client, enterprise, person, *, first_name=None, last_name=None, seen_gap=""):
     client.get(reverse("access_managers:gap_exceptional"))
     return client.post(
-        step_url("identity"),
+        exceptional_step("identity"),
         {
-            WIZARD: "identity",
+            EXCEPTIONAL_WIZARD: "identity",
             "identity-niss": person.niss,
             "identity-first_name": first_name or person.first_name,
             "identity-last_name": last_name or person.last_name,
@@ -86,13 +76,20 @@ def request_for(client, enterprise, person, **manager):
         "requester_email": "ahmed@atlas.be",
         "requester_phone": "02 512 34 56",
     }
-    data = {WIZARD: "manager", **{f"manager-{key}": value for key, value in fields.items()}}
-    response = client.post(step_url("manager"), data)
+    data = {
+        EXCEPTIONAL_WIZARD: "manager",
+        **{f"manager-{key}": value for key, value in fields.items()},
+    }
+    response = client.post(exceptional_step("manager"), data)
     assert response.status_code == 302, text(response)
-    token = client.get(step_url("confirmation")).context["form"].initial["token"]
+    token = client.get(exceptional_step("confirmation")).context["form"].initial["token"]
     return client.post(
-        step_url("confirmation"),
-        {WIZARD: "confirmation", "confirmation-confirm": "on", "confirmation-token": token},
+        exceptional_step("confirmation"),
+        {
+            EXCEPTIONAL_WIZARD: "confirmation",
+            "confirmation-confirm": "on",
+            "confirmation-token": token,
+        },
     )
 
 
@@ -382,9 +379,9 @@ def test_a_registered_enterprise_still_allows_a_request_to_change_the_gap(client
     first = identity(client, enterprise, ahmed)
     assert "Cette entreprise est déjà enregistrée dans CSAM." in text(first)
     second = client.post(
-        step_url("identity"),
+        exceptional_step("identity"),
         {
-            WIZARD: "identity",
+            EXCEPTIONAL_WIZARD: "identity",
             "identity-niss": ahmed.niss,
             "identity-first_name": "Ahmed",
             "identity-last_name": "El Amrani",
@@ -434,11 +431,13 @@ def test_staff_download_the_received_scan_from_the_request(client, atlas, settin
 def test_a_forged_later_step_without_identity_is_sent_back_not_a_server_error(client):
     client.get(reverse("access_managers:gap_exceptional"))
 
-    post = client.post(step_url("manager"), {WIZARD: "manager", "manager-gap": "self"})
-    get = client.get(step_url("confirmation"))
+    post = client.post(
+        exceptional_step("manager"), {EXCEPTIONAL_WIZARD: "manager", "manager-gap": "self"}
+    )
+    get = client.get(exceptional_step("confirmation"))
 
     assert (post.status_code, get.status_code) == (302, 302)
-    assert post.url == get.url == step_url("identity")
+    assert post.url == get.url == exceptional_step("identity")
 
 
 def test_an_identity_that_no_longer_holds_sends_back_to_the_first_screen(client, atlas):
@@ -446,9 +445,9 @@ def test_an_identity_that_no_longer_holds_sends_back_to_the_first_screen(client,
     identity(client, enterprise, ahmed)
     winner = AccessManagerFactory(enterprise=enterprise)  # registered meanwhile
 
-    response = client.get(step_url("manager"))
+    response = client.get(exceptional_step("manager"))
 
-    assert response.url == step_url("identity")
+    assert response.url == exceptional_step("identity")
     html = text(client.get(response.url))
     assert "Cette entreprise est déjà enregistrée dans CSAM." in html
     assert winner.person.full_name in html
@@ -473,9 +472,9 @@ def test_naming_other_persons_counts_as_look_ups(client, atlas, settings):
 
     def name(person):
         return client.post(
-            step_url("manager"),
+            exceptional_step("manager"),
             {
-                WIZARD: "manager",
+                EXCEPTIONAL_WIZARD: "manager",
                 "manager-gap": "other",
                 "manager-niss": person.niss,
                 "manager-email": "x@test.be",

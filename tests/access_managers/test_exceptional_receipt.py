@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
-from access_managers import permissions
+from access_managers import document_links
 from access_managers.models import ExceptionalRequest
 from access_managers.services import exceptional_requests
 from csam_portal.core.audit import Actor
@@ -201,10 +201,10 @@ def test_the_receipts_link_downloads_the_document_in_a_browser_without_session(a
 
 def test_the_link_carries_no_guessable_url_only_a_signature_of_the_portal(atlas):
     exceptional = _create(*atlas)
-    token = permissions.exceptional_document_token(exceptional)
+    token = document_links.exceptional_document_token(exceptional)
 
     _payload, signature = token.split(":")
-    assert signing.Signer(salt=permissions.DOCUMENT_LINK_SALT).unsign_object(token) == {
+    assert signing.Signer(salt=document_links.DOCUMENT_LINK_SALT).unsign_object(token) == {
         "ticket": exceptional.ticket
     }
     assert len(signature) == 43
@@ -215,17 +215,17 @@ def test_the_link_carries_no_guessable_url_only_a_signature_of_the_portal(atlas)
     [
         lambda token: token[:-1] + ("A" if token[-1] != "A" else "B"),  # tampered signature
         lambda token: signing.Signer(salt="another.use").sign_object(
-            signing.Signer(salt=permissions.DOCUMENT_LINK_SALT).unsign_object(token)
+            signing.Signer(salt=document_links.DOCUMENT_LINK_SALT).unsign_object(token)
         ),  # signed by the portal, for another use
         lambda token: signing.Signer(
-            key="not-our-key", salt=permissions.DOCUMENT_LINK_SALT
+            key="not-our-key", salt=document_links.DOCUMENT_LINK_SALT
         ).sign_object({"ticket": "26ABCDEFGHJKM"}),  # not our key
     ],
     ids=["tampered", "other-salt", "other-key"],
 )
 def test_a_link_the_portal_did_not_make_is_a_clear_404(atlas, forge):
     exceptional = _create(*atlas)
-    token = forge(permissions.exceptional_document_token(exceptional))
+    token = forge(document_links.exceptional_document_token(exceptional))
 
     response = Client().get(reverse("access_managers:exceptional_document_link", args=[token]))
 
@@ -238,7 +238,7 @@ def test_a_link_the_portal_did_not_make_is_a_clear_404(atlas, forge):
 
 
 def test_a_link_to_a_ticket_that_does_not_exist_is_a_404(db):
-    token = signing.Signer(salt=permissions.DOCUMENT_LINK_SALT).sign_object(
+    token = signing.Signer(salt=document_links.DOCUMENT_LINK_SALT).sign_object(
         {"ticket": "26ABCDEFGHJKM"}
     )
 

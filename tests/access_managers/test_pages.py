@@ -1,7 +1,6 @@
 """The access managers' home, the enterprise page and the co-GAP screens."""
 
 import datetime
-from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -9,12 +8,9 @@ from django.urls import reverse
 from access_managers.models import AccessManager
 from csam_portal.models import OutboundEmail
 from tests.factories import AccessManagerFactory, EnterpriseFactory, PersonFactory
+from tests.helpers import text
 
 pytestmark = pytest.mark.django_db
-
-
-def text(response) -> str:
-    return unescape(response.content.decode())
 
 
 def test_a_gap_of_one_enterprise_lands_on_its_page(client, world):

@@ -13,6 +13,7 @@ from tests.factories import (
     LegalFunctionFactory,
     UserFactory,
 )
+from tests.helpers import DESIGNATION_WIZARD, designation_step
 
 pytestmark = pytest.mark.django_db
 
@@ -109,23 +110,26 @@ def test_the_enterprise_pages_breadcrumb_leads_back_through_the_service(client, 
 
 def _designate_oneself(client, enterprise, email):
     """The standard procedure's three screens (flows.md §1), the requester as GAP."""
-    wizard = "gap_designation_wizard-current_step"
     client.get(reverse("access_managers:gap_designate"))
-    step = reverse("access_managers:gap_designate_step", args=["enterprise"])
-    client.post(step, {wizard: "enterprise", "enterprise-number": enterprise.number})
-    step = reverse("access_managers:gap_designate_step", args=["manager"])
+    step = designation_step("enterprise")
+    client.post(step, {DESIGNATION_WIZARD: "enterprise", "enterprise-number": enterprise.number})
+    step = designation_step("manager")
     client.post(
         step,
         {
-            wizard: "manager",
+            DESIGNATION_WIZARD: "manager",
             "manager-gap": "self",
             "manager-requester_email": email,
             "manager-requester_phone": "02 512 34 56",
         },
     )
-    step = reverse("access_managers:gap_designate_step", args=["confirmation"])
+    step = designation_step("confirmation")
     token = client.get(step).context["form"].initial["token"]
-    data = {wizard: "confirmation", "confirmation-token": token, "confirmation-confirm": "on"}
+    data = {
+        DESIGNATION_WIZARD: "confirmation",
+        "confirmation-token": token,
+        "confirmation-confirm": "on",
+    }
     return client.post(step, data)
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from csam_portal.models import AuditRecord, ContactMessage, OutboundEmail
+from tests.helpers import text
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +58,7 @@ def test_bad_input_gets_a_clear_message_and_changes_nothing(client, field, value
     response = client.post(reverse("contact"), {**VALID, field: value})
 
     assert response.status_code == 200
-    html = unescape(response.content.decode())
+    html = text(response)
     assert message in html
     assert VALID["subject"] in html  # what was typed is kept
     assert ContactMessage.objects.count() == 0

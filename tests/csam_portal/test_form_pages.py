@@ -3,7 +3,6 @@ form (GOV.UK's pattern), the required marks and their one explanation, the autoc
 (WCAG 1.3.5), and messages that tell people what to type."""
 
 from dataclasses import dataclass
-from html import unescape
 
 import pytest
 from django.contrib.auth.hashers import make_password
@@ -20,12 +19,17 @@ from tests.factories import (
     SimulatedCardFactory,
     UserFactory,
 )
+from tests.helpers import (
+    DESIGNATION_WIZARD,
+    EXCEPTIONAL_WIZARD,
+    designation_step,
+    exceptional_step,
+    text,
+)
 
 pytestmark = pytest.mark.django_db
 
 NOTE = "Les champs marqués d'un * sont obligatoires"
-STANDARD = "gap_designation_wizard-current_step"
-EXCEPTIONAL = "exceptional_request_wizard-current_step"
 
 
 # --- The page as a tree: django.test.html's parser, walked with each element's ancestors. ---
@@ -78,10 +82,6 @@ def _title(response) -> str:
     return _text(next(e for e, _ in _walk(tree) if e.name == "title"))
 
 
-def _page(response) -> str:
-    return unescape(response.content.decode())
-
-
 # --- Every form page, reached as a person reaches it; `refuse` is the POST it refuses. ---
 
 
@@ -102,18 +102,20 @@ def _legal_representative(client):
 
 def _standard(client, step: str) -> FormPage:
     enterprise = _legal_representative(client)
-    url = reverse("access_managers:gap_designate_step", args=["enterprise"])
+    url = designation_step("enterprise")
     if step == "enterprise":
-        return FormPage(url, {STANDARD: "enterprise"})
-    client.post(url, {STANDARD: "enterprise", "enterprise-number": enterprise.number})
-    url = reverse("access_managers:gap_designate_step", args=["manager"])
+        return FormPage(url, {DESIGNATION_WIZARD: "enterprise"})
+    client.post(url, {DESIGNATION_WIZARD: "enterprise", "enterprise-number": enterprise.number})
+    url = designation_step("manager")
     if step == "manager":
-        return FormPage(url, {STANDARD: "manager"})
+        return FormPage(url, {DESIGNATION_WIZARD: "manager"})
     contact = {"gap": "self", "requester_email": "a@test.be", "requester_phone": "02 512 34 56"}
-    client.post(url, {STANDARD: "manager", **{f"manager-{k}": v for k, v in contact.items()}})
-    url = reverse("access_managers:gap_designate_step", args=["confirmation"])
+    client.post(
+        url, {DESIGNATION_WIZARD: "manager", **{f"manager-{k}": v for k, v in contact.items()}}
+    )
+    url = designation_step("confirmation")
     token = client.get(url).context["form"].initial["token"]
-    return FormPage(url, {STANDARD: "confirmation", "confirmation-token": token})
+    return FormPage(url, {DESIGNATION_WIZARD: "confirmation", "confirmation-token": token})
 
 
 def _exceptional(client, step: str) -> FormPage:
@@ -121,18 +123,20 @@ def _exceptional(client, step: str) -> FormPage:
     ahmed = PersonFactory(has_eid=False)
     LegalFunctionFactory(enterprise=enterprise, person=ahmed)
     client.get(reverse("access_managers:gap_exceptional"))
-    url = reverse("access_managers:gap_exceptional_step", args=["identity"])
+    url = exceptional_step("identity")
     if step == "identity":
-        return FormPage(url, {EXCEPTIONAL: "identity"})
+        return FormPage(url, {EXCEPTIONAL_WIZARD: "identity"})
     identity = {
         "niss": ahmed.niss,
         "first_name": ahmed.first_name,
         "last_name": ahmed.last_name,
         "number": enterprise.number,
     }
-    client.post(url, {EXCEPTIONAL: "identity", **{f"identity-{k}": v for k, v in identity.items()}})
-    url = reverse("access_managers:gap_exceptional_step", args=["manager"])
-    return FormPage(url, {EXCEPTIONAL: "manager"})
+    client.post(
+        url, {EXCEPTIONAL_WIZARD: "identity", **{f"identity-{k}": v for k, v in identity.items()}}
+    )
+    url = exceptional_step("manager")
+    return FormPage(url, {EXCEPTIONAL_WIZARD: "manager"})
 
 
 def _gap(client):
@@ -272,7 +276,7 @@ def test_the_summary_names_each_field_and_links_a_radio_group_to_its_first_choic
         "#id_manager-requester_email",
         "#id_manager-requester_phone",
     ]
-    html = _page(response)
+    html = text(response)
     assert "Gestionnaire d'Accès Principal – Ce champ est obligatoire." in html
     assert "Votre e-mail – Ce champ est obligatoire." in html
     assert "Votre téléphone – Ce champ est obligatoire." in html
@@ -284,7 +288,7 @@ def test_the_forms_own_error_is_said_once_in_the_summary(client):
     response = client.post(reverse("users:login_eid"), {"niss": card.person.niss, "pin": "9999"})
 
     message = "Numéro de registre national ou code PIN incorrect."
-    assert _page(response).count(message) == 1
+    assert text(response).count(message) == 1
     assert message in _text(_summary(response))
     assert _summary_links(response) == []
 
@@ -292,11 +296,13 @@ def test_the_forms_own_error_is_said_once_in_the_summary(client):
 def test_the_registered_enterprise_notice_is_no_error(client):
     enterprise = _legal_representative(client)
     AccessManagerFactory(enterprise=enterprise, person=PersonFactory())
-    url = reverse("access_managers:gap_designate_step", args=["enterprise"])
+    url = designation_step("enterprise")
 
-    response = client.post(url, {STANDARD: "enterprise", "enterprise-number": enterprise.number})
+    response = client.post(
+        url, {DESIGNATION_WIZARD: "enterprise", "enterprise-number": enterprise.number}
+    )
 
-    assert "Cette entreprise est déjà enregistrée dans CSAM." in _page(response)
+    assert "Cette entreprise est déjà enregistrée dans CSAM." in text(response)
     assert "data-error-summary" not in response.content.decode()
     assert not _title(response).startswith("Erreur")
 
@@ -307,7 +313,7 @@ def test_the_summary_and_title_are_translated(client):
     response = client.post(reverse("contact"), {})
 
     assert _title(response).startswith("Fout: ")
-    assert "Er is een probleem" in _page(response)
+    assert "Er is een probleem" in text(response)
 
 
 # --- Required fields: marked «*» alike, explained once. ---
@@ -361,7 +367,7 @@ def test_every_required_field_is_marked_and_explained_once(client, name):
     controls = _controls(response).values()
     assert any(control.required for control in controls)
     assert [c.name for c in controls if c.required != c.marked] == []
-    assert _page(response).count(NOTE) == 1
+    assert text(response).count(NOTE) == 1
 
 
 @pytest.mark.parametrize(
@@ -400,7 +406,7 @@ def test_the_other_persons_fields_are_required_only_for_autre_personne(client):
         "#id_manager-requester_email",
         "#id_manager-requester_phone",
     ]
-    assert "E-mail du Gestionnaire d'Accès Principal – Ce champ" in _page(response)
+    assert "E-mail du Gestionnaire d'Accès Principal – Ce champ" in text(response)
 
 
 # --- Autocomplete: the person's own details, never another person's (WCAG 1.3.5). ---
@@ -469,7 +475,7 @@ def test_a_bad_enterprise_number_is_told_what_to_type(client, number, message):
 
     response = client.post(page.url, {"ticket": "26A6HMZPQRCZ7", "number": number})
 
-    html = _page(response)
+    html = text(response)
     assert message in html
     assert "modulo" not in html
 
@@ -479,12 +485,12 @@ def test_a_bad_niss_is_told_what_to_type(client):
 
     response = client.post(page.url, {"niss": "80031510283"})
 
-    assert "Vérifiez le numéro\u202f: 11 chiffres, par exemple 85.07.30-033.28." in _page(response)
+    assert "Vérifiez le numéro\u202f: 11 chiffres, par exemple 85.07.30-033.28." in text(response)
     assert AccessManager.objects.filter(role="COGAP").count() == 0
 
 
 def test_the_exceptional_identity_form_says_dots_are_welcome(client):
-    html = _page(_shown(client, "exceptional, identity"))
+    html = text(_shown(client, "exceptional, identity"))
 
     assert "sans points ni tirets" not in html
     assert "Avec ou sans les points et le tiret\u202f: 85.07.30-033.28 ou 85073003328." in html
@@ -500,9 +506,9 @@ def test_the_exceptional_identity_form_takes_numbers_with_dots_and_dash(client):
     dotted = f"{niss[:2]}.{niss[2:4]}.{niss[4:6]}-{niss[6:9]}.{niss[9:]}"
 
     response = client.post(
-        reverse("access_managers:gap_exceptional_step", args=["identity"]),
+        exceptional_step("identity"),
         {
-            EXCEPTIONAL: "identity",
+            EXCEPTIONAL_WIZARD: "identity",
             "identity-niss": dotted,
             "identity-first_name": ahmed.first_name,
             "identity-last_name": ahmed.last_name,

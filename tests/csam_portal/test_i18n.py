@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from csam_portal.core import typography
 from csam_portal.models import AuditRecord
+from tests.helpers import text
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = ["fr", "nl", "de", "en"]
@@ -32,7 +33,7 @@ def test_home_page_speaks_each_language(client, language, title):
 
     response = client.get(reverse("home"))
 
-    html = unescape(response.content.decode())
+    html = text(response)
     assert title in html
     assert f'<html lang="{language}">' in html
     assert response.headers["Content-Language"] == language

@@ -7,6 +7,8 @@ from django.http import HttpResponse
 from django.middleware.security import SecurityMiddleware
 from django.urls import reverse
 
+from tests.helpers import text
+
 PUBLIC_PAGES = ["home", "about", "access_management", "guide", "contact", "cookies"]
 UPCOMING_PAGES = [
     "social_security",
@@ -83,7 +85,7 @@ def test_a_service_not_built_yet_says_so_in_the_portals_look(client, name):
     response = client.get(reverse(name))
 
     assert response.status_code == 200
-    html = unescape(response.content.decode())
+    html = text(response)
     assert "Ce service n'est pas encore disponible sur ce portail." in html
     assert "portal/portal.css" in html
 
@@ -200,6 +202,6 @@ def test_a_refused_request_is_the_portals_400_page_with_the_account_in_its_heade
     response = client.get("/refused/")
 
     assert response.status_code == 400
-    html = unescape(response.content.decode())
+    html = text(response)
     assert "Demande incorrecte" in html
     assert f"Bienvenue, {person_user.display_name}" in html

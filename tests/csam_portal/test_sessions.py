@@ -2,7 +2,6 @@
 the browser closes; then the login page says so and brings the person back where they were."""
 
 import datetime
-from html import unescape
 
 import pytest
 import time_machine
@@ -11,6 +10,7 @@ from django.urls import reverse
 
 from csam_portal.models import AuditRecord
 from tests.factories import PASSWORD, SimulatedCardFactory, StaffUserFactory, UserFactory
+from tests.helpers import logged_in_user, text
 
 pytestmark = pytest.mark.django_db
 
@@ -36,14 +36,6 @@ def _eid(client, user, next_url: str = "") -> object:
     return client.post(reverse("users:login_eid"), {"niss": user.person.niss, "pin": "1234"})
 
 
-def _page(response) -> str:
-    return unescape(response.content.decode())
-
-
-def _logged_in(client) -> bool:
-    return client.get(reverse("home")).wsgi_request.user.is_authenticated
-
-
 def _minutes(clock, minutes: int) -> None:
     clock.shift(datetime.timedelta(minutes=minutes))
 
@@ -59,8 +51,8 @@ def test_a_session_idle_past_the_limit_lands_on_the_login_page_saying_it_expired
 
     assert response.status_code == 302
     assert response.url == f"{reverse('users:login')}?next={keys}"
-    assert EXPIRED in _page(client.get(response.url))
-    assert not _logged_in(client)
+    assert EXPIRED in text(client.get(response.url))
+    assert not logged_in_user(client)
 
 
 def test_a_session_idle_just_under_the_limit_goes_on(client, clock, marie):
@@ -70,7 +62,7 @@ def test_a_session_idle_just_under_the_limit_goes_on(client, clock, marie):
     response = client.get(reverse("users:digital_keys"))
 
     assert response.status_code == 200
-    assert EXPIRED not in _page(response)
+    assert EXPIRED not in text(response)
 
 
 def test_activity_keeps_the_session_alive_past_the_idle_limit(client, clock, marie):
@@ -83,7 +75,7 @@ def test_activity_keeps_the_session_alive_past_the_idle_limit(client, clock, mar
         statuses.append(client.get(keys).status_code)
 
     assert statuses == [200, 200, 200, 200]
-    assert _logged_in(client)
+    assert logged_in_user(client)
 
 
 def test_a_session_ends_at_the_absolute_limit_after_login_however_active(client, clock, marie):
@@ -101,7 +93,7 @@ def test_a_session_ends_at_the_absolute_limit_after_login_however_active(client,
     assert set(statuses) == {200}
     assert after.status_code == 302
     assert after.url.startswith(reverse("users:login"))
-    assert EXPIRED in _page(client.get(after.url))
+    assert EXPIRED in text(client.get(after.url))
 
 
 def test_after_logging_in_again_the_person_is_back_where_the_session_expired(client, clock, marie):
@@ -178,7 +170,7 @@ def test_the_expiry_is_told_in_the_visitors_language(client, clock, marie, langu
 
     response = client.get(reverse("users:digital_keys"), follow=True)
 
-    assert message in _page(response)
+    assert message in text(response)
 
 
 def test_an_idle_back_office_session_lands_on_the_admin_login_saying_it_expired(client, clock):
@@ -193,7 +185,7 @@ def test_an_idle_back_office_session_lands_on_the_admin_login_saying_it_expired(
     assert response.status_code == 302
     assert response.url == f"{reverse('admin:login')}?next={changelist}"
     login_page = client.get(response.url)
-    assert EXPIRED in _page(login_page)
+    assert EXPIRED in text(login_page)
     again = client.post(
         response.url, {"username": staff.username, "password": PASSWORD, "next": changelist}
     )

@@ -14,6 +14,7 @@ import pytest
 
 from csam_portal.models import ContactMessage, OutboundEmail
 from tests import processes
+from tests.helpers import DESIGNATION_WIZARD
 from tests.services import skip_or_fail
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -178,7 +179,6 @@ def test_a_real_worker_delivers_the_gap_confirmation_email(smtp_sink, settings):
         email_url=smtp_sink.url,
         CELERY_TASK_DEFAULT_QUEUE=f"test-{uuid.uuid4().hex}",
     )
-    wizard = "gap_designation_wizard-current_step"
 
     with processes.web_server(env) as base_url, processes.celery_worker(env):
         browser = processes.Browser(base_url)
@@ -186,12 +186,12 @@ def test_a_real_worker_delivers_the_gap_confirmation_email(smtp_sink, settings):
         browser.get("/gap/designate/")
         browser.submit(
             "/gap/designate/enterprise/",
-            {wizard: "enterprise", "enterprise-number": enterprise.number},
+            {DESIGNATION_WIZARD: "enterprise", "enterprise-number": enterprise.number},
         )
         browser.submit(
             "/gap/designate/manager/",
             {
-                wizard: "manager",
+                DESIGNATION_WIZARD: "manager",
                 "manager-gap": "self",
                 "manager-requester_email": "direction@boulangerie.be",
                 "manager-requester_phone": "02 512 34 56",
@@ -203,7 +203,11 @@ def test_a_real_worker_delivers_the_gap_confirmation_email(smtp_sink, settings):
         token = match.group(1)
         status, page, _seconds = browser.submit(
             "/gap/designate/confirmation/",
-            {wizard: "confirmation", "confirmation-confirm": "on", "confirmation-token": token},
+            {
+                DESIGNATION_WIZARD: "confirmation",
+                "confirmation-confirm": "on",
+                "confirmation-token": token,
+            },
         )
         assert status == 200
         assert "Gestionnaire d'Accès Principal désigné !" in unescape(page)

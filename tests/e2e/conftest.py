@@ -20,9 +20,11 @@ import shutil
 import urllib.request
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
+from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from tests.processes import Process, free_port
 from tests.services import ROOT, skip_or_fail
@@ -309,6 +311,12 @@ def page(request, browser, live_server, transactional_db, axe_source, html_check
     context.close()
     assert unchecked == [], f"pages visited without a check: {unchecked}"
     assert page.audit.csp_violations == []
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The demo's people and enterprises (`manage.py load_demo`), committed for the live server."""
+    call_command("load_demo", stdout=StringIO())
 
 
 @pytest.fixture

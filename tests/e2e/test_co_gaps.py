@@ -2,20 +2,11 @@
 Groupe Horizon, names Pieter De Smet co-GAP, then removes him; both tables (co-GAPs, history)
 are read at every width the harness tries."""
 
-from io import StringIO
-
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from access_managers.models import AccessManager
 
 HORIZON, NATHALIE, PIETER = "0462837478", "79021412066", "83082012111"
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", stdout=StringIO())
 
 
 def test_nathalie_names_a_co_gap_then_removes_him(page, a11y, demo):

@@ -1,19 +1,11 @@
 """The demo path of the digital keys, from the home page along the seeds' labels."""
 
 import re
-from io import StringIO
 
-import pytest
 from django.core import mail
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from csam_portal.models import OutboundEmail
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", stdout=StringIO())
 
 
 def _code_sent() -> str:

@@ -3,20 +3,13 @@ labels: Marie designates herself, Jan designates Sofie, Nathalie is already GAP,
 Thomas and Patrick are refused."""
 
 import re
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from access_managers.models import AccessManager
 
 MARIE, JAN, SOFIE = "80031510282", "75070210306", "90112310607"
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", stdout=StringIO())
 
 
 def _to_designation_as(page, a11y, niss: str) -> None:

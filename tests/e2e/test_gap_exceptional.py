@@ -5,20 +5,12 @@ document in another browser, and the status page sends it again."""
 
 import re
 from contextlib import suppress
-from io import StringIO
 
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from access_managers.models import ExceptionalRequest
 from csam_portal.models import OutboundEmail
-
-
-@pytest.fixture
-def demo(transactional_db):
-    call_command("load_demo", stdout=StringIO())
 
 
 def _identity(page, a11y, *, niss, first_name, last_name, number):

@@ -14,7 +14,9 @@ from django.db import connection
 
 from access_managers import permissions, selectors
 from access_managers.models import AccessManager, Registration
+from access_managers.roles import roles_in
 from csam_portal.models import AuditRecord, OutboundEmail
+from enterprises import selectors as enterprise_selectors
 from enterprises.models import Enterprise, LegalFunction
 
 pytestmark = pytest.mark.django_db
@@ -122,14 +124,18 @@ def test_the_gap_of_an_enterprise_leaving_the_register_is_told_in_their_language
 
 
 def test_nobody_is_legal_representative_of_an_enterprise_no_longer_in_the_register(demo, tmp_path):
-    assert selectors.roles_in(niss=SARAH, enterprise_number=PHARMABEL).is_lr
+    assert roles_in(niss=SARAH, enterprise_number=PHARMABEL).is_lr
 
     _import(_update(tmp_path))
 
-    assert not selectors.legal_functions_valid_today(niss=SARAH, enterprise_number=PHARMABEL)
-    roles = selectors.roles_in(niss=SARAH, enterprise_number=PHARMABEL)
+    assert not enterprise_selectors.legal_functions_valid_today(
+        niss=SARAH, enterprise_number=PHARMABEL
+    )
+    roles = roles_in(niss=SARAH, enterprise_number=PHARMABEL)
     assert (roles.is_lr, roles.is_gap) == (False, True)
-    assert selectors.legal_functions_valid_today(niss=NATHALIE, enterprise_number=HORIZON)
+    assert enterprise_selectors.legal_functions_valid_today(
+        niss=NATHALIE, enterprise_number=HORIZON
+    )
 
 
 def test_an_enterprise_no_longer_in_the_register_cannot_be_given_a_gap(demo, tmp_path):
@@ -184,4 +190,4 @@ def test_an_enterprise_the_register_lists_again_is_back_in_it(demo, tmp_path):
 
     pharmabel = Enterprise.objects.get(number=PHARMABEL)
     assert (pharmabel.removed_from_register_on, pharmabel.is_active) == (None, True)
-    assert selectors.roles_in(niss=SARAH, enterprise_number=PHARMABEL).is_lr
+    assert roles_in(niss=SARAH, enterprise_number=PHARMABEL).is_lr

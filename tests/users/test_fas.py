@@ -8,7 +8,6 @@ import datetime
 import logging
 import socket
 import time
-from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -18,6 +17,7 @@ from django.urls import reverse
 
 from csam_portal.models import ThrottleHit
 from tests.factories import PersonFactory, StaffUserFactory, UserFactory, make_niss
+from tests.helpers import logged_in_user, text
 from tests.users.fas_provider import CLIENT_ID, CLIENT_SECRET, ENDPOINTS, ISSUER, Fas, signing_key
 from users.models import Person, User
 
@@ -69,22 +69,13 @@ def _log_in(client, fas, niss, **claims):
     return client.get(fas.authorize(_to_fas(client)))
 
 
-def _logged_in(client) -> User | None:
-    user = client.get(reverse("home")).wsgi_request.user
-    return user if user.is_authenticated else None
-
-
-def _page(response) -> str:
-    return unescape(response.content.decode())
-
-
 def _assert_failed(client, response, status, what):
-    page = _page(response)
+    page = text(response)
     assert response.status_code == status
     assert FAILED in page
     assert what in page
     assert reverse("oidc_authentication_init") in page  # «Réessayer»
-    assert _logged_in(client) is None
+    assert logged_in_user(client) is None
 
 
 def _closed_port_url() -> str:
@@ -105,7 +96,7 @@ def test_the_identity_providers_niss_logs_the_person_in(client, fas):
 
     assert response.status_code == 302
     assert response.url == "/about/"
-    assert _logged_in(client) == User.objects.get(person=person)
+    assert logged_in_user(client) == User.objects.get(person=person)
 
 
 def test_a_returning_person_gets_their_existing_account(client, fas):
@@ -113,7 +104,7 @@ def test_a_returning_person_gets_their_existing_account(client, fas):
 
     _log_in(client, fas, account.person.niss)
 
-    assert _logged_in(client) == account
+    assert logged_in_user(client) == account
     assert User.objects.count() == 1
 
 
@@ -123,7 +114,7 @@ def test_the_logout_ends_the_session_at_fas_so_the_next_login_asks_again(client,
 
     response = client.post(reverse("logout"))
 
-    assert _logged_in(client) is None
+    assert logged_in_user(client) is None
     end_session = urlsplit(response.url)
     assert f"{ISSUER}{end_session.path}" == ENDPOINTS["end_session_endpoint"]
     query = parse_qs(end_session.query)
@@ -141,7 +132,7 @@ def test_without_fas_logging_out_the_next_login_would_be_silent(client, fas, set
     response = client.post(reverse("logout"))
 
     assert response.url == reverse("home")
-    assert _logged_in(client) is None
+    assert logged_in_user(client) is None
     assert fas.authorize(_to_fas(client)) is not None  # FAS's session answers at once
 
 
@@ -151,7 +142,7 @@ def test_the_back_office_logout_stays_in_the_portal(client, fas, staff):
     response = client.post(reverse("logout"))
 
     assert response.url == reverse("home")
-    assert _logged_in(client) is None
+    assert logged_in_user(client) is None
 
 
 # --- the ID token: OpenID Connect Core §3.1.3.7 ----------------------------------------------
@@ -199,7 +190,7 @@ def test_a_token_for_several_audiences_authorized_to_the_portal_is_accepted(clie
 
     _log_in(client, fas, person.niss)
 
-    assert _logged_in(client).person == person
+    assert logged_in_user(client).person == person
 
 
 @pytest.mark.parametrize("issuer", ["https://another-provider.test", "https://fas.test/"])
@@ -236,7 +227,7 @@ def test_a_clock_a_little_ahead_of_fas_is_tolerated(client, fas, settings):
 
     _log_in(client, fas, person.niss)
 
-    assert _logged_in(client).person == person
+    assert logged_in_user(client).person == person
 
 
 def test_userinfo_about_another_subject_than_the_token_is_refused(client, fas):
@@ -433,7 +424,7 @@ def test_the_failure_page_speaks_the_persons_language(client, fas):
 
     response = client.get(fas.cancel(_to_fas(client)))
 
-    assert "De aanmelding bij CSAM is niet gelukt" in _page(response)
+    assert "De aanmelding bij CSAM is niet gelukt" in text(response)
 
 
 def test_retrying_goes_back_to_fas_for_the_same_page(client, fas):
@@ -467,7 +458,7 @@ def test_people_unknown_to_the_register_do_not_lock_out_the_others_behind_their_
 
     _log_in(client, fas, person.niss)
 
-    assert _logged_in(client).person == person
+    assert logged_in_user(client).person == person
 
 
 def test_failed_fas_logins_count_for_their_niss_at_their_address(client, fas):

@@ -3,7 +3,6 @@ use, the mobile-application key, «Mes clés numériques»."""
 
 import datetime
 import re
-from html import unescape
 
 import pyotp
 import pytest
@@ -15,6 +14,7 @@ from django.utils import timezone
 from csam_portal.core.audit import Actor
 from csam_portal.models import AuditRecord, OutboundEmail, ThrottleHit
 from tests.factories import PASSWORD, PersonFactory, SimulatedCardFactory, UserFactory, make_bis
+from tests.helpers import last_code, logged_in_user, text
 from users.models import SecurityCode, SimulatedCard, User
 from users.services import security_codes
 
@@ -36,23 +36,13 @@ def ahmed():
     )
 
 
-def _page(response) -> str:
-    return unescape(response.content.decode())
-
-
 def _eid(client, person, pin="1234", next_url=None):
     url = reverse("users:login_eid") + (f"?next={next_url}" if next_url else "")
     return client.post(url, {"niss": person.niss, "pin": pin})
 
 
-def _logged_in(client) -> User | None:
-    response = client.get(reverse("home"))
-    user = response.wsgi_request.user
-    return user if user.is_authenticated else None
-
-
 def test_login_page_lists_the_keys_in_seed_003s_groups(client):
-    page = _page(client.get(reverse("users:login")))
+    page = text(client.get(reverse("users:login")))
 
     for label in [
         "S'identifier à l'administration en ligne",
@@ -75,8 +65,8 @@ def test_eid_logs_in_greets_by_name_and_returns_where_the_person_was_going(clien
 
     assert response.status_code == 302
     assert response.url == "/about/"
-    assert _logged_in(client) == marie
-    page = _page(client.get("/about/"))
+    assert logged_in_user(client) == marie
+    page = text(client.get("/about/"))
     assert "Bienvenue, Marie Dubois" in page
     assert "Se déconnecter" in page
 
@@ -96,7 +86,7 @@ def test_first_eid_login_creates_the_persons_account(client):
     _eid(client, card.person)
 
     account = User.objects.get(person=card.person)
-    assert _logged_in(client) == account
+    assert logged_in_user(client) == account
     assert account.has_usable_password() is False
     assert AuditRecord.objects.filter(action="user_create", object_id=str(account.pk)).exists()
 
@@ -106,16 +96,16 @@ def test_eid_refuses_a_mistyped_number_with_a_clear_message(client):
 
     assert response.status_code == 200
     message = "Vérifiez le numéro : 11 chiffres, par exemple 85.07.30-033.28."
-    assert message in _page(response)
-    assert _logged_in(client) is None
+    assert message in text(response)
+    assert logged_in_user(client) is None
     assert User.objects.count() == 0
 
 
 def test_a_person_without_eid_cannot_use_eid(client, ahmed):
     response = client.post(reverse("users:login_eid"), {"niss": ahmed.niss, "pin": "1234"})
 
-    assert "Numéro de registre national ou code PIN incorrect." in _page(response)
-    assert _logged_in(client) is None
+    assert "Numéro de registre national ou code PIN incorrect." in text(response)
+    assert logged_in_user(client) is None
     assert User.objects.count() == 0
 
 
@@ -126,16 +116,16 @@ def test_a_person_without_eid_cannot_use_itsme(client, ahmed):
         reverse("users:login_itsme_confirm"), {"decision": "confirm"}, follow=True
     )
 
-    assert "La demande a été refusée dans l'application itsme" in _page(response)
-    assert _logged_in(client) is None
+    assert "La demande a été refusée dans l'application itsme" in text(response)
+    assert logged_in_user(client) is None
     assert client.session.get("login_pending") is None
 
 
 def test_a_wrong_pin_is_refused_and_nothing_changes(client, marie):
     response = _eid(client, marie.person, pin="9999")
 
-    assert "Numéro de registre national ou code PIN incorrect." in _page(response)
-    assert _logged_in(client) is None
+    assert "Numéro de registre national ou code PIN incorrect." in text(response)
+    assert logged_in_user(client) is None
     assert AuditRecord.objects.count() == 0
 
 
@@ -151,8 +141,8 @@ def test_three_wrong_passwords_lock_the_account_there_for_that_person_only_for_1
         )
 
         assert locked.status_code == 429
-        assert "Trois essais erronés" in _page(locked)
-        assert _logged_in(client) is None
+        assert "Trois essais erronés" in text(locked)
+        assert logged_in_user(client) is None
         other = SimulatedCardFactory()
         assert _eid(client, other.person).status_code == 302  # same IP, another person
         client.post(reverse("logout"))
@@ -161,20 +151,20 @@ def test_three_wrong_passwords_lock_the_account_there_for_that_person_only_for_1
             reverse("users:login_password"), {"username": "marie", "password": PASSWORD}
         )
         assert again.status_code == 302  # 15 minutes later
-        assert _logged_in(client) == marie
+        assert logged_in_user(client) == marie
 
 
 def test_itsme_asks_the_phone_then_logs_in_on_confirmation(client, marie):
     response = client.post(reverse("users:login_itsme"), {"niss": marie.person.niss})
 
     assert response.url == reverse("users:login_itsme_confirm")
-    page = _page(client.get(response.url))
+    page = text(client.get(response.url))
     challenge = client.session["login_pending"]["challenge"]
     assert challenge in page
     assert "Confirmez dans l'application itsme" in page
     final = client.post(reverse("users:login_itsme_confirm"), {"decision": "confirm"})
     assert final.status_code == 302
-    assert _logged_in(client) == marie
+    assert logged_in_user(client) == marie
     assert client.session["digital_key"] == "itsme"
 
 
@@ -185,8 +175,8 @@ def test_refusing_in_itsme_does_not_log_in(client, marie):
         reverse("users:login_itsme_confirm"), {"decision": "refuse"}, follow=True
     )
 
-    assert "La demande a été refusée dans l'application itsme" in _page(response)
-    assert _logged_in(client) is None
+    assert "La demande a été refusée dans l'application itsme" in text(response)
+    assert logged_in_user(client) is None
 
 
 def test_itsme_confirmation_cannot_be_reached_without_its_first_step(client):
@@ -203,10 +193,10 @@ def test_european_identity_logs_in_from_its_country_only(client, ahmed):
     wrong_pin = client.post(url, {"country": "IT", "niss": ahmed.niss, "pin": "0000"})
     right = client.post(url, {"country": "IT", "niss": ahmed.niss, "pin": "1234"})
 
-    assert "Numéro de registre national ou code PIN incorrect." in _page(wrong_country)
-    assert "Numéro de registre national ou code PIN incorrect." in _page(wrong_pin)
+    assert "Numéro de registre national ou code PIN incorrect." in text(wrong_country)
+    assert "Numéro de registre national ou code PIN incorrect." in text(wrong_pin)
     assert right.status_code == 302
-    assert _logged_in(client).person == ahmed
+    assert logged_in_user(client).person == ahmed
 
 
 def test_each_country_of_the_european_key_is_marked_with_the_language_of_its_name(client):
@@ -223,8 +213,8 @@ def test_european_key_needs_a_linked_identity(client, marie):
         reverse("users:login_eidas"), {"country": "IT", "niss": marie.person.niss, "pin": "1234"}
     )
 
-    assert "Numéro de registre national ou code PIN incorrect." in _page(response)
-    assert _logged_in(client) is None
+    assert "Numéro de registre national ou code PIN incorrect." in text(response)
+    assert logged_in_user(client) is None
 
 
 def test_username_and_password_key(client, marie):
@@ -233,13 +223,13 @@ def test_username_and_password_key(client, marie):
         reverse("users:login_password"), {"username": "marie", "password": PASSWORD}
     )
 
-    assert "Nom d'utilisateur ou mot de passe incorrect." in _page(wrong)
+    assert "Nom d'utilisateur ou mot de passe incorrect." in text(wrong)
     assert right.status_code == 302
-    assert _logged_in(client) == marie
+    assert logged_in_user(client) == marie
 
 
 def test_email_key_login_page_explains_how_to_activate_it(client, marie):
-    page = _page(client.get(reverse("users:login_email_code")))
+    page = text(client.get(reverse("users:login_email_code")))
 
     assert 'Vous n\'avez pas encore activé la clé numérique "Code de sécurité par e-mail" ?' in page
     assert "S'identifier avec le lecteur de cartes eID" in page
@@ -252,9 +242,9 @@ def test_email_key_not_activated_is_said_after_the_password(client, marie):
     )
 
     assert response.status_code == 200
-    assert "Cette clé numérique n'est pas encore activée pour votre compte" in _page(response)
+    assert "Cette clé numérique n'est pas encore activée pour votre compte" in text(response)
     assert OutboundEmail.objects.count() == 0
-    assert _logged_in(client) is None
+    assert logged_in_user(client) is None
 
 
 def _activate_email_key(client, user, email="marie.dubois@example.be"):
@@ -263,14 +253,10 @@ def _activate_email_key(client, user, email="marie.dubois@example.be"):
         reverse("users:email_key"),
         {"username": user.username, "password1": PASSWORD, "password2": PASSWORD, "email": email},
     )
-    code = _last_code()
+    code = last_code()
     response = client.post(reverse("users:email_key_verify"), {"code": code})
     client.post(reverse("logout"))
     return response
-
-
-def _last_code() -> str:
-    return re.search(r"\b(\d{6})\b", OutboundEmail.objects.latest("pk").body_text).group(1)
 
 
 def test_activating_the_email_key_verifies_the_address_by_a_code(client, marie):
@@ -291,17 +277,17 @@ def test_login_with_the_email_code_then_the_code_is_spent(client, marie):
     step = client.post(
         reverse("users:login_email_code"), {"username": "marie", "password": PASSWORD}
     )
-    code = _last_code()
+    code = last_code()
     done = client.post(reverse("users:login_email_code_code"), {"code": code})
 
     assert step.url == reverse("users:login_email_code_code")
     assert done.status_code == 302
-    assert _logged_in(client) == marie
+    assert logged_in_user(client) == marie
     client.post(reverse("logout"))
     client.post(reverse("users:login_email_code"), {"username": "marie", "password": PASSWORD})
     reused = client.post(reverse("users:login_email_code_code"), {"code": code})
-    assert "Ce code n'est pas valable" in _page(reused)
-    assert _logged_in(client) is None
+    assert "Ce code n'est pas valable" in text(reused)
+    assert logged_in_user(client) is None
 
 
 def test_an_email_code_expires_after_10_minutes(client, marie):
@@ -311,18 +297,18 @@ def test_an_email_code_expires_after_10_minutes(client, marie):
         expires_at=timezone.now() - datetime.timedelta(seconds=1)
     )
 
-    response = client.post(reverse("users:login_email_code_code"), {"code": _last_code()})
+    response = client.post(reverse("users:login_email_code_code"), {"code": last_code()})
 
-    assert "Ce code n'est pas valable\u202f: il est erroné, expiré ou déjà utilisé." in _page(
+    assert "Ce code n'est pas valable\u202f: il est erroné, expiré ou déjà utilisé." in text(
         response
     )
-    assert _logged_in(client) is None
+    assert logged_in_user(client) is None
 
 
 def test_three_wrong_email_codes_lock_the_key(client, marie):
     _activate_email_key(client, marie)
     client.post(reverse("users:login_email_code"), {"username": "marie", "password": PASSWORD})
-    code = _last_code()
+    code = last_code()
     wrong = f"{(int(code) + 1) % 10**6:06d}"
     for _ in range(3):
         client.post(reverse("users:login_email_code_code"), {"code": wrong})
@@ -330,7 +316,7 @@ def test_three_wrong_email_codes_lock_the_key(client, marie):
     response = client.post(reverse("users:login_email_code_code"), {"code": code})
 
     assert response.status_code == 429
-    assert _logged_in(client) is None
+    assert logged_in_user(client) is None
 
 
 def test_the_mobile_application_key_is_activated_then_logs_in_once_per_code(client, marie):
@@ -348,11 +334,11 @@ def test_the_mobile_application_key_is_activated_then_logs_in_once_per_code(clie
     reused = client.post(reverse("users:login_totp_code"), {"code": totp.now()})
 
     assert activated.url == reverse("users:digital_keys")
-    assert "Ce code n'est pas valable" in _page(reused)  # the activation used this code
+    assert "Ce code n'est pas valable" in text(reused)  # the activation used this code
     marie.refresh_from_db()
     next_code = totp.at(timezone.now() + datetime.timedelta(seconds=30))
     assert client.post(reverse("users:login_totp_code"), {"code": next_code}).status_code == 302
-    assert _logged_in(client) == marie
+    assert logged_in_user(client) == marie
 
 
 def test_keys_are_activated_only_after_a_card_login(client, marie):
@@ -361,8 +347,8 @@ def test_keys_are_activated_only_after_a_card_login(client, marie):
     response = client.get(reverse("users:email_key"))
 
     assert response.status_code == 403
-    assert "identifiez-vous d'abord avec votre carte eID ou avec itsme" in _page(response)
-    page = _page(client.get(reverse("users:digital_keys")))
+    assert "identifiez-vous d'abord avec votre carte eID ou avec itsme" in text(response)
+    page = text(client.get(reverse("users:digital_keys")))
     assert "Pour activer ou désactiver une clé numérique, identifiez-vous d'abord" in page
 
 
@@ -370,7 +356,7 @@ def test_digital_keys_page_shows_each_keys_state(client, marie):
     _activate_email_key(client, marie)
     _eid(client, marie.person)
 
-    page = _page(client.get(reverse("users:digital_keys")))
+    page = text(client.get(reverse("users:digital_keys")))
 
     assert "Mes clés numériques" in page
     assert "Activée\u202f: les codes sont envoyés à marie.dubois@example.be" in page
@@ -398,7 +384,7 @@ def test_a_taken_username_is_refused_at_activation(client):
         {"username": "taken", "password1": PASSWORD, "password2": PASSWORD, "email": "m@e.be"},
     )
 
-    assert "Ce nom d'utilisateur est déjà pris." in _page(response)
+    assert "Ce nom d'utilisateur est déjà pris." in text(response)
     assert OutboundEmail.objects.count() == 0
 
 
@@ -442,7 +428,7 @@ def test_three_wrong_passwords_or_european_pins_lock_that_key(client, marie, url
     response = client.post(reverse(url), right)
 
     assert response.status_code == 429
-    assert _logged_in(client) is None
+    assert logged_in_user(client) is None
 
 
 def test_three_refusals_in_itsme_lock_itsme(client, marie):
@@ -453,7 +439,7 @@ def test_three_refusals_in_itsme_lock_itsme(client, marie):
     client.post(reverse("users:login_itsme"), {"niss": marie.person.niss})
     response = client.post(reverse("users:login_itsme_confirm"), {"decision": "confirm"})
 
-    assert _logged_in(client) is None
+    assert logged_in_user(client) is None
     assert response.status_code in {302, 429}
 
 
@@ -470,7 +456,7 @@ def test_three_wrong_mobile_codes_lock_the_mobile_key(client, marie):
     )
 
     assert response.status_code == 429
-    assert _logged_in(client) is None
+    assert logged_in_user(client) is None
 
 
 def _start_email_activation(client, user):
@@ -484,7 +470,7 @@ def _start_email_activation(client, user):
             "email": "m@e.be",
         },
     )
-    return _last_code()
+    return last_code()
 
 
 def test_a_wrong_activation_code_counts_and_three_spend_the_code(client, marie):
@@ -496,9 +482,9 @@ def test_a_wrong_activation_code_counts_and_three_spend_the_code(client, marie):
         client.post(reverse("users:email_key_verify"), {"code": wrong})
     late = client.post(reverse("users:email_key_verify"), {"code": code})
 
-    assert "Ce code n'est pas valable" in _page(first)
+    assert "Ce code n'est pas valable" in text(first)
     assert SecurityCode.objects.get(purpose="verify_email").failures == 3
-    assert "Ce code n'est pas valable" in _page(late)
+    assert "Ce code n'est pas valable" in text(late)
     marie.refresh_from_db()
     assert marie.email_key_activated_at is None
 
@@ -509,7 +495,7 @@ def test_an_expired_activation_code_activates_nothing(client, marie):
 
     response = client.post(reverse("users:email_key_verify"), {"code": code})
 
-    assert "Ce code n'est pas valable" in _page(response)
+    assert "Ce code n'est pas valable" in text(response)
     marie.refresh_from_db()
     assert marie.email_key_activated_at is None
 
@@ -521,7 +507,7 @@ def test_a_niss_typed_with_dots_and_dashes_is_the_same_number(client, marie):
     response = client.post(reverse("users:login_eid"), {"niss": typed, "pin": "1234"})
 
     assert response.status_code == 302
-    assert _logged_in(client) == marie
+    assert logged_in_user(client) == marie
 
 
 def test_a_deactivated_account_is_told_so_after_the_right_pin_and_nothing_is_counted(client, marie):
@@ -531,9 +517,9 @@ def test_a_deactivated_account_is_told_so_after_the_right_pin_and_nothing_is_cou
     ThrottleHit.objects.all().delete()
     response = _eid(client, marie.person)
 
-    assert "Ce compte est désactivé" not in _page(wrong)
-    assert "Ce compte est désactivé. Adressez-vous au centre de contact." in _page(response)
-    assert _logged_in(client) is None
+    assert "Ce compte est désactivé" not in text(wrong)
+    assert "Ce compte est désactivé. Adressez-vous au centre de contact." in text(response)
+    assert logged_in_user(client) is None
     assert ThrottleHit.objects.count() == 0
 
 
@@ -567,7 +553,7 @@ def test_removing_a_key_needs_a_session_opened_with_a_card(client, marie):
     response = client.post(reverse("users:key_deactivate", args=["email_code"]))
 
     assert response.status_code == 403
-    assert "identifiez-vous d'abord avec votre carte eID ou avec itsme" in _page(response)
+    assert "identifiez-vous d'abord avec votre carte eID ou avec itsme" in text(response)
     marie.refresh_from_db()
     assert marie.email_key_activated_at is not None
     assert AuditRecord.objects.count() == audit_before

@@ -4,7 +4,6 @@ card's own count, per address, the back office kept to /admin/, and staff liftin
 import datetime
 import re
 import threading
-from html import unescape
 
 import pytest
 import time_machine
@@ -23,6 +22,7 @@ from tests.factories import (
     UserFactory,
     make_niss,
 )
+from tests.helpers import logged_in_user, text
 from tests.services import skip_or_fail
 from users.models import AccountLock, User
 from users.services import account_locks
@@ -40,10 +40,6 @@ def marie():
     return UserFactory(person=card.person, username="marie", email="marie@example.be")
 
 
-def _page(response) -> str:
-    return unescape(response.content.decode())
-
-
 def _eid(client, niss, pin, ip="192.0.2.1"):
     return client.post(reverse("users:login_eid"), {"niss": niss, "pin": pin}, REMOTE_ADDR=ip)
 
@@ -51,10 +47,6 @@ def _eid(client, niss, pin, ip="192.0.2.1"):
 def _password(client, username, password, ip="192.0.2.1", url="users:login_password"):
     data = {"username": username, "password": password}
     return client.post(reverse(url), data, REMOTE_ADDR=ip)
-
-
-def _logged_in(client) -> bool:
-    return client.get(reverse("home")).wsgi_request.user.is_authenticated
 
 
 def test_thirty_wrong_pins_from_ten_addresses_then_the_right_one_from_an_eleventh_is_refused(
@@ -67,7 +59,7 @@ def test_thirty_wrong_pins_from_ten_addresses_then_the_right_one_from_an_elevent
     response = _eid(client, marie.person.niss, "1234", ip="203.0.113.50")
 
     assert response.status_code == 429
-    assert not _logged_in(client)
+    assert not logged_in_user(client)
 
 
 def test_ten_wrong_passwords_from_four_addresses_lock_the_account_from_everywhere(client, marie):
@@ -77,9 +69,9 @@ def test_ten_wrong_passwords_from_four_addresses_lock_the_account_from_everywher
     response = _password(client, "marie", PASSWORD, ip="203.0.113.50")
 
     assert response.status_code == 429
-    assert TOO_MANY in _page(response)
-    assert "Vous pouvez encore vous identifier avec itsme." in _page(response)
-    assert not _logged_in(client)
+    assert TOO_MANY in text(response)
+    assert "Vous pouvez encore vous identifier avec itsme." in text(response)
+    assert not logged_in_user(client)
     lock = AccountLock.objects.get()
     assert (lock.user, lock.reason, lock.failures) == (marie, "failures", 10)
     assert AuditRecord.objects.filter(action="account_lock").count() == 1
@@ -95,7 +87,7 @@ def test_itsme_still_logs_in_a_person_whose_guessable_keys_are_locked(client, ma
     )
 
     assert response.status_code == 302
-    assert _logged_in(client)
+    assert logged_in_user(client)
 
 
 def test_the_account_is_emailed_once_with_the_time_and_what_to_do(client, marie):
@@ -131,7 +123,7 @@ def test_addresses_of_one_ipv6_slash_64_share_the_accounts_count(client, marie):
     other_block = _password(Client(), "marie", PASSWORD, ip="2001:db8:7:9::1")
 
     assert same_block.status_code == 429
-    assert "Trois essais erronés" in _page(same_block)
+    assert "Trois essais erronés" in text(same_block)
     assert other_block.status_code == 302
 
 
@@ -143,8 +135,8 @@ def test_the_four_login_pages_share_the_accounts_count(client, marie):
     response = _password(client, "marie", PASSWORD)
 
     assert response.status_code == 429
-    assert "Trois essais erronés" in _page(response)
-    assert not _logged_in(client)
+    assert "Trois essais erronés" in text(response)
+    assert not logged_in_user(client)
 
 
 def test_the_card_blocks_after_three_wrong_pins_from_three_addresses(client, marie):
@@ -155,7 +147,7 @@ def test_the_card_blocks_after_three_wrong_pins_from_three_addresses(client, mar
     password = _password(client, "marie", PASSWORD, ip="203.0.113.50")
 
     assert card.status_code == 429
-    assert "Trois codes PIN erronés de suite\u202f: cette carte eID est bloquée" in _page(card)
+    assert "Trois codes PIN erronés de suite\u202f: cette carte eID est bloquée" in text(card)
     assert password.status_code == 302  # the card is blocked, not the account
     assert AccountLock.objects.get().reason == "card"
 
@@ -180,8 +172,8 @@ def test_the_back_office_account_is_refused_by_the_portal_as_a_wrong_password(cl
     response = _password(client, "backoffice", PASSWORD)
 
     assert response.status_code == 200
-    assert WRONG_PASSWORD in _page(response)
-    assert not _logged_in(client)
+    assert WRONG_PASSWORD in text(response)
+    assert not logged_in_user(client)
     assert ThrottleHit.objects.filter(bucket__scope="login-account").count() == 1
 
 
@@ -208,12 +200,12 @@ def test_portal_and_admin_failures_count_together_and_the_admin_says_it_is_locke
     response = _admin_login(client, "backoffice", PASSWORD)
 
     assert response.status_code == 200
-    assert "Trois essais erronés" in _page(response)
+    assert "Trois essais erronés" in text(response)
     assert client.get(reverse("admin:index")).status_code == 302
 
 
 def _same_page(response, niss: str) -> str:
-    page = _page(response).replace(niss, "NISS")
+    page = text(response).replace(niss, "NISS")
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
 
 
@@ -232,7 +224,7 @@ def test_unknown_number_no_card_and_wrong_pin_give_the_same_page(marie):
         )
     }
 
-    assert WRONG_PIN in _page(pages["wrong"])
+    assert WRONG_PIN in text(pages["wrong"])
     texts = {
         name: _same_page(response, niss)
         for (name, response), niss in zip(
@@ -254,7 +246,7 @@ def test_itsme_shows_its_phone_for_an_unknown_number_then_refuses_as_for_a_refus
 
     assert unknown.url == reverse("users:login_itsme_confirm")
     assert _same_page(confirmed, "75070210306") == _same_page(refused, marie.niss)
-    assert not _logged_in(client)
+    assert not logged_in_user(client)
 
 
 def test_unknown_numbers_exhaust_the_addresss_allowance(client, settings, marie):
@@ -266,7 +258,7 @@ def test_unknown_numbers_exhaust_the_addresss_allowance(client, settings, marie)
     elsewhere = _eid(Client(), marie.niss, "1234", ip="198.51.100.10")
 
     assert response.status_code == 429
-    assert "depuis votre connexion internet" in _page(response)
+    assert "depuis votre connexion internet" in text(response)
     assert elsewhere.status_code == 302
 
 
@@ -283,7 +275,7 @@ def test_staff_lift_a_lock_in_the_admin_and_it_is_audited(client, marie):
         follow=True,
     )
 
-    assert "1 blocage levé." in _page(response)
+    assert "1 blocage levé." in text(response)
     lock.refresh_from_db()
     assert lock.lifted_at is not None
     assert AuditRecord.objects.filter(action="account_lock_lift").count() == 1
@@ -297,7 +289,7 @@ def test_the_admin_lists_the_current_locks(marie):
     staff = Client()
     staff.force_login(StaffUserFactory())
 
-    page = _page(staff.get(reverse("admin:users_accountlock_changelist"), {"current": "yes"}))
+    page = text(staff.get(reverse("admin:users_accountlock_changelist"), {"current": "yes"}))
 
     assert "Marie Dubois" in page
     assert "Lever le blocage" in page

@@ -1,17 +1,15 @@
 """The security-code keys share the account's username and password: a key activated after the
 other (or on an account that has them) asks only for what it still needs."""
 
-import re
-from html import unescape
-
 import pyotp
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from csam_portal.core.audit import Actor
-from csam_portal.models import AuditRecord, OutboundEmail
+from csam_portal.models import AuditRecord
 from tests.factories import PASSWORD, SimulatedCardFactory
+from tests.helpers import last_code, text
 from users.models import User
 from users.services import security_codes
 
@@ -21,10 +19,6 @@ SHARED = "Votre nom d'utilisateur et votre mot de passe sont communs à vos clé
 CHOOSE = "Choisissez un nom d'utilisateur et un mot de passe"
 
 
-def _page(response) -> str:
-    return unescape(response.content.decode())
-
-
 def _first_eid_login(client) -> User:
     """A person's first login with their eID: an account without username or password."""
     person = SimulatedCardFactory().person
@@ -32,13 +26,9 @@ def _first_eid_login(client) -> User:
     return User.objects.get(person=person)
 
 
-def _last_code() -> str:
-    return re.search(r"\b(\d{6})\b", OutboundEmail.objects.latest("pk").body_text).group(1)
-
-
 def _activate_email_key(client, **credentials):
     client.post(reverse("users:email_key"), {"email": "anne@example.be", **credentials})
-    return client.post(reverse("users:email_key_verify"), {"code": _last_code()})
+    return client.post(reverse("users:email_key_verify"), {"code": last_code()})
 
 
 def _totp_secret(client) -> str:
@@ -49,7 +39,7 @@ def _totp_secret(client) -> str:
 def test_the_first_key_asks_to_choose_a_username_and_a_password(client):
     _first_eid_login(client)
 
-    page = _page(client.get(reverse("users:totp_key")))
+    page = text(client.get(reverse("users:totp_key")))
 
     assert CHOOSE in page
     assert 'name="password1"' in page
@@ -60,7 +50,7 @@ def test_the_mobile_key_after_the_email_key_asks_only_for_the_code(client):
     user = _first_eid_login(client)
     _activate_email_key(client, username="anne", password1=PASSWORD, password2=PASSWORD)
 
-    page = _page(client.get(reverse("users:totp_key")))
+    page = text(client.get(reverse("users:totp_key")))
 
     assert SHARED in page
     assert "nom d'utilisateur\u202f: anne" in page
@@ -99,7 +89,7 @@ def test_the_email_key_after_the_mobile_key_asks_only_for_the_address(client):
         },
     )
 
-    page = _page(client.get(reverse("users:email_key")))
+    page = text(client.get(reverse("users:email_key")))
     verified = _activate_email_key(client)
 
     assert SHARED in page

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
+from csam_portal.core.access import public
 from users import fas
 
 logger = logging.getLogger(__name__)
@@ -65,5 +66,6 @@ class FasCallbackView(OIDCAuthenticationCallbackView):
         return fas_login_failed(self.request, fas.FasLoginError(failure, cause))
 
 
-fas_login = _fas_only(OIDCAuthenticationRequestView.as_view())
-fas_callback = _fas_only(never_cache(FasCallbackView.as_view()))
+FAS_REASON = "logging in with FAS, the federal authentication service: for anyone"
+fas_login = public(FAS_REASON)(_fas_only(OIDCAuthenticationRequestView.as_view()))
+fas_callback = public(FAS_REASON)(_fas_only(never_cache(FasCallbackView.as_view())))

@@ -6,7 +6,6 @@ import pyotp
 import segno
 from django.conf import settings
 from django.contrib import auth, messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,6 +19,7 @@ from csam_portal.core.audit import Actor
 from users import forms
 from users.methods import CARD_METHODS, Method
 from users.models import SecurityCode
+from users.permissions import person_required
 from users.services import security_codes
 from users.views.common import (
     simulators_only,
@@ -36,7 +36,7 @@ def _actor(request: HttpRequest) -> Actor:
     return Actor.from_request(request, role="person")
 
 
-@login_required
+@person_required
 @require_http_methods(["GET"])
 def digital_keys(request: HttpRequest) -> HttpResponse:
     """«Mes clés numériques»: the person's keys, which to activate, which are active."""
@@ -67,7 +67,7 @@ def _card_required(request: HttpRequest, *, back_to: str = "") -> HttpResponse |
 
 @simulators_only
 @never_cache
-@login_required
+@person_required
 @sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "POST"])
 def email_key(request: HttpRequest) -> HttpResponse:
@@ -94,7 +94,7 @@ def email_key(request: HttpRequest) -> HttpResponse:
 
 @simulators_only
 @never_cache
-@login_required
+@person_required
 @require_http_methods(["GET", "POST"])
 def email_key_verify(request: HttpRequest) -> HttpResponse:
     pending = request.session.get(ACTIVATION) or {}
@@ -127,7 +127,7 @@ def email_key_verify(request: HttpRequest) -> HttpResponse:
 
 @simulators_only
 @never_cache
-@login_required
+@person_required
 @sensitive_post_parameters("password1", "password2")
 @require_http_methods(["GET", "POST"])
 def totp_key(request: HttpRequest) -> HttpResponse:
@@ -168,7 +168,7 @@ def totp_key(request: HttpRequest) -> HttpResponse:
 
 
 @simulators_only
-@login_required
+@person_required
 @require_POST
 def key_deactivate(request: HttpRequest, key: str) -> HttpResponse:
     if key not in {"email_code", "totp"}:

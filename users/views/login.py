@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from csam_portal.core.access import public
 from users import forms
 from users.methods import Method
 from users.views.common import (
@@ -63,6 +64,7 @@ def _one_step_login(request: HttpRequest, method: str, form_class, wrong) -> Htt
     return render_key(request, method, form)
 
 
+@public("the login page and its keys: for anyone not logged in yet")
 @never_cache
 @require_http_methods(["GET"])
 def login(request: HttpRequest) -> HttpResponse:
@@ -74,6 +76,7 @@ def login(request: HttpRequest) -> HttpResponse:
     return render(request, "users/login.html", {"groups": GROUPS})
 
 
+@public("the login page and its keys: for anyone not logged in yet")
 @simulators_only
 @never_cache
 @sensitive_post_parameters("pin")
@@ -82,6 +85,7 @@ def login_eid(request: HttpRequest) -> HttpResponse:
     return _one_step_login(request, Method.EID, forms.EidForm, WRONG_PIN)
 
 
+@public("the login page and its keys: for anyone not logged in yet")
 @simulators_only
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -99,6 +103,7 @@ def login_itsme(request: HttpRequest) -> HttpResponse:
     return render_key(request, Method.ITSME, form)
 
 
+@public("the login page and its keys: for anyone not logged in yet")
 @simulators_only
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -125,6 +130,7 @@ def login_itsme_confirm(request: HttpRequest) -> HttpResponse:
     return render(request, "users/login_itsme_confirm.html", {"challenge": pending["challenge"]})
 
 
+@public("the login page and its keys: for anyone not logged in yet")
 @simulators_only
 @never_cache
 @sensitive_post_parameters("pin")
@@ -133,6 +139,7 @@ def login_eidas(request: HttpRequest) -> HttpResponse:
     return _one_step_login(request, Method.EIDAS, forms.EidasForm, WRONG_PIN)
 
 
+@public("the login page and its keys: for anyone not logged in yet")
 @simulators_only
 @never_cache
 @sensitive_post_parameters("password")

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from csam_portal.core.access import public
 from csam_portal.core.audit import Actor, client_ip
 from users import forms
 from users.methods import Method
@@ -72,6 +73,7 @@ def _security_code_login(request: HttpRequest, method: str) -> HttpResponse:
     return render_key(request, method, form, not_activated=not_activated)
 
 
+@public("the login page and its keys: for anyone not logged in yet")
 @simulators_only
 @never_cache
 @sensitive_post_parameters("password")
@@ -80,6 +82,7 @@ def login_email_code(request: HttpRequest) -> HttpResponse:
     return _security_code_login(request, Method.EMAIL_CODE)
 
 
+@public("the login page and its keys: for anyone not logged in yet")
 @simulators_only
 @never_cache
 @sensitive_post_parameters("password")
@@ -105,6 +108,7 @@ def _security_code_verify(request: HttpRequest, method: str) -> HttpResponse:
     return render_key(request, method, form, code_step=True)
 
 
+@public("the login page and its keys: for anyone not logged in yet")
 @simulators_only
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -112,6 +116,7 @@ def login_email_code_code(request: HttpRequest) -> HttpResponse:
     return _security_code_verify(request, Method.EMAIL_CODE)
 
 
+@public("the login page and its keys: for anyone not logged in yet")
 @simulators_only
 @never_cache
 @require_http_methods(["GET", "POST"])

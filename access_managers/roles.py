@@ -1,0 +1,112 @@
+"""What a person is in an enterprise: the one answer every app's permissions read.
+
+`roles_in` fills a `Roles` for one person and one enterprise in two queries, whatever the number
+of domains, qualités and terms: the legal functions valid today (the register is the truth), the
+person's current designations (GAP, co-GAP, GA per domain, GL / co-GL per qualité) and their
+active memberships as a user of a qualité. Permissions (`<app>/permissions.py`) decide from it;
+nothing else derives a role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import CharField, Value
+
+from access_managers.models import AccessManager, QualityMembership
+from enterprises.selectors import legal_functions_valid_today
+from users.roles import Role
+
+
+@dataclass(frozen=True)
+class Roles:
+    """One person's roles in one enterprise (../shared/spec/access.md). Domains are named by their
+    catalogue code; qualités by the id of the enterprise's `EnterpriseQuality`."""
+
+    is_lr: bool = False
+    is_gap: bool = False
+    is_co_gap: bool = False
+    ga_domains: frozenset[str] = field(default_factory=frozenset)
+    gl_qualities: frozenset[int] = field(default_factory=frozenset)
+    co_gl_qualities: frozenset[int] = field(default_factory=frozenset)
+    user_qualities: frozenset[int] = field(default_factory=frozenset)
+
+    def __bool__(self) -> bool:
+        """Whether the person has any role in the enterprise: strangers get 404 from it."""
+        return bool(
+            self.is_lr
+            or self.is_gap
+            or self.is_co_gap
+            or self.ga_domains
+            or self.gl_qualities
+            or self.co_gl_qualities
+            or self.user_qualities
+        )
+
+    def is_ga_of(self, domain_code: str) -> bool:
+        return domain_code in self.ga_domains
+
+    def is_local_manager_of(self, quality_id: int) -> bool:
+        """GL or co-GL of the qualité."""
+        return quality_id in self.gl_qualities or quality_id in self.co_gl_qualities
+
+    def is_user_of(self, quality_id: int) -> bool:
+        """An active (not blocked) user of the qualité."""
+        return quality_id in self.user_qualities
+
+    @property
+    def actor_role(self) -> Role | None:
+        """The role the audit log records for a change made through the enterprise's pages: the
+        widest the person holds."""
+        if self.is_gap:
+            return Role.GAP
+        if self.is_co_gap:
+            return Role.CO_GAP
+        if self.ga_domains:
+            return Role.GA
+        if self.gl_qualities:
+            return Role.GL
+        if self.co_gl_qualities:
+            return Role.CO_GL
+        if self.is_lr:
+            return Role.LR
+        if self.user_qualities:
+            return Role.USER
+        return None
+
+
+def roles_in(*, niss: str | None, enterprise_number: str) -> Roles:
+    """`niss`'s roles in the enterprise today: two queries (none without a NISS)."""
+    if not niss:
+        return Roles()
+    designations = AccessManager.objects.filter(
+        enterprise_id=enterprise_number, person_id=niss, ended_at=None
+    ).values_list("role", "domain__code", "quality_id")
+    # A union takes no ordering: the models' default ones are dropped (`order_by()`).
+    memberships = (
+        QualityMembership.objects.filter(
+            quality__enterprise_id=enterprise_number,
+            person_id=niss,
+            ended_at=None,
+            status=QualityMembership.Status.ACTIVE,
+        )
+        .annotate(
+            as_role=Value(Role.USER, output_field=CharField()),
+            no_domain=Value(None, output_field=CharField()),
+        )
+        .values_list("as_role", "no_domain", "quality_id")
+    )
+    terms = list(designations.order_by().union(memberships.order_by(), all=True).order_by())
+    return Roles(
+        is_lr=legal_functions_valid_today(niss=niss, enterprise_number=enterprise_number).exists(),
+        is_gap=any(role == Role.GAP for role, _, _ in terms),
+        is_co_gap=any(role == Role.CO_GAP for role, _, _ in terms),
+        ga_domains=_places(terms, Role.GA, 1),
+        gl_qualities=_places(terms, Role.GL, 2),
+        co_gl_qualities=_places(terms, Role.CO_GL, 2),
+        user_qualities=_places(terms, Role.USER, 2),
+    )
+
+
+def _places(terms: list[tuple], role: Role, column: int) -> frozenset:
+    return frozenset(term[column] for term in terms if term[0] == role)
