@@ -15,9 +15,9 @@ from django import forms
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from access_managers import permissions, selectors
+from access_managers import selectors
 from access_managers.models import ExceptionalRequest
-from access_managers.services import exceptional_requests
+from access_managers.services import designation, exceptional_requests
 from csam_portal.core.fields import EmailField, EnterpriseNumberField, NissField, PhoneField
 from users.models import Person
 
@@ -58,9 +58,10 @@ class SeenGapMixin:
 class EnterpriseStepForm(SeenGapMixin, forms.Form):
     """Screen 1: the enterprise the requester represents.
 
-    Valid when the enterprise may be registered by this requester (permissions) and, if it is
-    registered already, once the requester has seen its current GAP (`seen_gap`): the first
-    submit of a registered enterprise comes back with the notice and its GAP's name.
+    Valid when the enterprise may be registered by this requester (the service's rule, asked
+    here so that screen 1 says a refusal) and, if it is registered already, once the requester
+    has seen its current GAP (`seen_gap`): the first submit of a registered enterprise comes back
+    with the notice and its GAP's name.
     """
 
     number = EnterpriseNumberField(
@@ -71,7 +72,6 @@ class EnterpriseStepForm(SeenGapMixin, forms.Form):
 
     def __init__(self, *args, requester: Person, **kwargs):
         self.requester = requester
-        self.enterprise = None
         super().__init__(*args, **kwargs)
 
     def clean(self):
@@ -80,9 +80,7 @@ class EnterpriseStepForm(SeenGapMixin, forms.Form):
         if not number:
             return cleaned
         try:
-            self.enterprise = permissions.enterprise_for_gap_designation(
-                number=number, niss=self.requester.niss
-            )
+            designation.gap_designation_check(enterprise_number=number, niss=self.requester.niss)
         except forms.ValidationError as error:
             self.add_error("number", error)
             return cleaned
@@ -307,7 +305,7 @@ class IdentityStepForm(SeenGapMixin, forms.Form):
         try:
             if self.requester is None:
                 raise forms.ValidationError("", code="unknown")
-            permissions.enterprise_for_gap_designation(number=number, niss=niss)
+            designation.gap_designation_check(enterprise_number=number, niss=niss)
         except forms.ValidationError:
             raise forms.ValidationError(
                 gettext(
