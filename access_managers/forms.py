@@ -1,5 +1,9 @@
 """The screens of the GAP designation (flows.md §1) and the co-GAP form: parse, normalise, check.
 
+They read (the registers, the current GAP) and write nothing: what counts an attempt (the
+exceptional procedure's look-ups) is counted by the view, once per submit, before the form is
+validated; the wizard validates its screens again at every step without side effect.
+
 A required field is declared `required`, so the form library marks it « * » like every field of
 the portal; the fields are checked again by the service at «Confirmer». Fields about the
 requester carry their autocomplete purpose; fields about another person are `autocomplete="off"`,
@@ -15,9 +19,9 @@ from django import forms
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from access_managers import permissions, selectors
+from access_managers import selectors
 from access_managers.models import ExceptionalRequest
-from access_managers.services import exceptional_requests
+from access_managers.services import designation, exceptional_requests
 from csam_portal.core.fields import EmailField, EnterpriseNumberField, NissField, PhoneField
 from users.models import Person
 
@@ -33,15 +37,18 @@ class SeenGapMixin:
 
     def acknowledge_gap(self, cleaned: dict, number: str) -> dict:
         self.current_gap = selectors.gap_current(enterprise_number=number)
+        seen = self.current_gap.person_id if self.current_gap else ""
+        posted = cleaned.get("seen_gap") or ""
+        # The hidden field as it is now: shown again with the notice, and stored by the wizard
+        # once valid (a value carried over from another enterprise, or forged, is dropped).
+        self.data = self.data.copy()
+        self.data[self.add_prefix("seen_gap")] = seen
         if self.current_gap is None:  # not registered: nothing to acknowledge
             cleaned["seen_gap"] = None
             return cleaned
-        seen = self.current_gap.person_id
-        if seen != (cleaned.get("seen_gap") or ""):
+        if seen != posted:
             # Not an error: the page shows who the GAP is, the next submit goes on.
             self.needs_acknowledgement = True
-            self.data = self.data.copy()
-            self.data[self.add_prefix("seen_gap")] = seen
             raise forms.ValidationError("", code="already_registered")
         cleaned["seen_gap"] = seen
         return cleaned
@@ -58,9 +65,10 @@ class SeenGapMixin:
 class EnterpriseStepForm(SeenGapMixin, forms.Form):
     """Screen 1: the enterprise the requester represents.
 
-    Valid when the enterprise may be registered by this requester (permissions) and, if it is
-    registered already, once the requester has seen its current GAP (`seen_gap`): the first
-    submit of a registered enterprise comes back with the notice and its GAP's name.
+    Valid when the enterprise may be registered by this requester (the service's rule, asked
+    here so that screen 1 says a refusal) and, if it is registered already, once the requester
+    has seen its current GAP (`seen_gap`): the first submit of a registered enterprise comes back
+    with the notice and its GAP's name.
     """
 
     number = EnterpriseNumberField(
@@ -71,7 +79,6 @@ class EnterpriseStepForm(SeenGapMixin, forms.Form):
 
     def __init__(self, *args, requester: Person, **kwargs):
         self.requester = requester
-        self.enterprise = None
         super().__init__(*args, **kwargs)
 
     def clean(self):
@@ -80,9 +87,7 @@ class EnterpriseStepForm(SeenGapMixin, forms.Form):
         if not number:
             return cleaned
         try:
-            self.enterprise = permissions.enterprise_for_gap_designation(
-                number=number, niss=self.requester.niss
-            )
+            designation.gap_designation_check(enterprise_number=number, niss=self.requester.niss)
         except forms.ValidationError as error:
             self.add_error("number", error)
             return cleaned
@@ -118,15 +123,10 @@ class ManagerStepForm(forms.Form):
         *args,
         requester: Person,
         current_gap_niss: str | None,
-        lookup_ip: str | None = None,
-        count_lookup: bool = False,
         **kwargs,
     ):
         self.requester = requester
         self.current_gap_niss = current_gap_niss
-        # Without a login (exceptional procedure) naming a person is a look-up that counts.
-        self.lookup_ip = lookup_ip
-        self.count_lookup = count_lookup
         self.person = None
         super().__init__(*args, **kwargs)
         choices = [(self.OTHER, _("Autre personne"))]
@@ -138,6 +138,12 @@ class ManagerStepForm(forms.Form):
     @property
     def is_other(self) -> bool:
         return self.data.get(self.add_prefix("gap"), self.fields["gap"].initial) == self.OTHER
+
+    @property
+    def names_another_person(self) -> bool:
+        """The submit names someone by their NISS: a look-up in the national register (which
+        counts, without a login). Read from the data as posted, before any validation."""
+        return self.is_other and bool(self.data.get(self.add_prefix("niss"), "").strip())
 
     def full_clean(self):
         """The other person's fields are required (and marked so) when «Autre personne» is
@@ -178,10 +184,6 @@ class ManagerStepForm(forms.Form):
                     code="already_gap",
                 ),
             )
-        elif self.count_lookup and not exceptional_requests.identity_lookup_record(
-            ip=self.lookup_ip
-        ):
-            self.add_error("niss", too_many_lookups())
         else:
             self.person = selectors.person_get(niss=niss)
             if self.person is None:
@@ -285,17 +287,10 @@ class IdentityStepForm(SeenGapMixin, forms.Form):
     )
     seen_gap = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, ip: str | None, count_lookup: bool = True, **kwargs):
-        self.ip = ip
-        self.count_lookup = count_lookup
-        super().__init__(*args, **kwargs)
-
     def clean(self):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        if self.count_lookup and not exceptional_requests.identity_lookup_record(ip=self.ip):
-            raise too_many_lookups()
         niss, number = cleaned["niss"], cleaned["number"]
         functions = selectors.legal_functions_valid_today(niss=niss, enterprise_number=number)
         names = (_comparable(cleaned["first_name"]), _comparable(cleaned["last_name"]))
@@ -307,7 +302,7 @@ class IdentityStepForm(SeenGapMixin, forms.Form):
         try:
             if self.requester is None:
                 raise forms.ValidationError("", code="unknown")
-            permissions.enterprise_for_gap_designation(number=number, niss=niss)
+            designation.gap_designation_check(enterprise_number=number, niss=niss)
         except forms.ValidationError:
             raise forms.ValidationError(
                 gettext(

@@ -17,9 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from django.utils.translation import gettext as _
 
 from access_managers import document_links, selectors
 from access_managers.models import ExceptionalRequest
@@ -27,40 +26,6 @@ from access_managers.roles import Roles, roles_in
 from csam_portal.core.audit import Actor
 from enterprises.models import Enterprise
 from users.roles import Role
-
-
-def enterprise_for_gap_designation(*, number: str, niss: str, lock: bool = False) -> Enterprise:
-    """The enterprise `niss` may register and give a GAP (standard procedure): it exists, it is
-    active, and `niss` holds a legal function in it valid today. `lock` (inside a transaction)
-    holds the enterprise row until the end of it, so two designations of it run one at a time.
-
-    Raises ValidationError saying which condition fails.
-    """
-    enterprises = Enterprise.objects.select_for_update() if lock else Enterprise.objects
-    enterprise = enterprises.filter(number=number).first()
-    if enterprise is None:
-        raise ValidationError(
-            _("Ce numéro d'entreprise n'est pas connu de la Banque-Carrefour des Entreprises."),
-            code="unknown_enterprise",
-        )
-    if not enterprise.is_active:
-        raise ValidationError(
-            _(
-                "Cette entreprise n'est pas active dans la Banque-Carrefour des Entreprises : "
-                "elle ne peut pas être enregistrée dans CSAM."
-            ),
-            code="enterprise_not_active",
-        )
-    if not selectors.legal_functions_valid_today(niss=niss, enterprise_number=number).exists():
-        raise ValidationError(
-            _(
-                "Vous n'exercez pas aujourd'hui de fonction légale dans cette entreprise selon la "
-                "Banque-Carrefour des Entreprises. Seul un représentant légal peut l'enregistrer "
-                "dans CSAM."
-            ),
-            code="not_legal_representative",
-        )
-    return enterprise
 
 
 def can_see_gga_page(roles: Roles, enterprise: Enterprise) -> bool:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from access_managers import permissions, selectors
+from access_managers import selectors
 from access_managers.models import AccessManager, Procedure, Registration
 from csam_portal.core import audit, outbox
 from enterprises.models import Enterprise
@@ -38,6 +38,53 @@ def already_gap_error(*, is_requester: bool) -> ValidationError:
         _("Cette personne est déjà Gestionnaire d'Accès Principal de cette entreprise."),
         code="already_gap",
     )
+
+
+def gap_designation_check(*, enterprise_number: str, niss: str) -> None:
+    """Whether `niss` may register the enterprise and give it a GAP: it exists, it is active, and
+    `niss` holds a legal function in it valid today. Reads only: the wizards ask it so that
+    screen 1 says a refusal (flows.md §1, §2); gap_designate and exceptional_request_create
+    enforce it under their lock (`enterprise_locked_for_designation`).
+
+    Raises ValidationError saying which condition fails.
+    """
+    _legal_representative_rule(
+        Enterprise.objects.filter(number=enterprise_number).first(), enterprise_number, niss
+    )
+
+
+def enterprise_locked_for_designation(*, enterprise_number: str, niss: str) -> Enterprise:
+    """The enterprise `niss` designates a GAP of, its row locked until the caller's transaction
+    ends (two designations of one enterprise run one after the other), once the rule of
+    `gap_designation_check` holds under that lock. Raises ValidationError as it does."""
+    enterprise = Enterprise.objects.select_for_update().filter(number=enterprise_number).first()
+    _legal_representative_rule(enterprise, enterprise_number, niss)
+    return enterprise
+
+
+def _legal_representative_rule(enterprise: Enterprise | None, number: str, niss: str) -> None:
+    if enterprise is None:
+        raise ValidationError(
+            _("Ce numéro d'entreprise n'est pas connu de la Banque-Carrefour des Entreprises."),
+            code="unknown_enterprise",
+        )
+    if not enterprise.is_active:
+        raise ValidationError(
+            _(
+                "Cette entreprise n'est pas active dans la Banque-Carrefour des Entreprises : "
+                "elle ne peut pas être enregistrée dans CSAM."
+            ),
+            code="enterprise_not_active",
+        )
+    if not selectors.legal_functions_valid_today(niss=niss, enterprise_number=number).exists():
+        raise ValidationError(
+            _(
+                "Vous n'exercez pas aujourd'hui de fonction légale dans cette entreprise selon la "
+                "Banque-Carrefour des Entreprises. Seul un représentant légal peut l'enregistrer "
+                "dans CSAM."
+            ),
+            code="not_legal_representative",
+        )
 
 
 @transaction.atomic
@@ -68,8 +115,8 @@ def gap_designate(
     becomes GAP stops being co-GAP. The GAP gets the instructions by e-mail, the requester a copy
     when it is someone else. Raises ValidationError (nothing changed).
     """
-    enterprise = permissions.enterprise_for_gap_designation(
-        number=enterprise_number, niss=requester.niss, lock=True
+    enterprise = enterprise_locked_for_designation(
+        enterprise_number=enterprise_number, niss=requester.niss
     )
     if token:
         done = AccessManager.objects.filter(request_token=token).first()

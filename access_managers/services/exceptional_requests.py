@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from access_managers import document_links, documents, permissions, selectors
+from access_managers import document_links, documents, selectors
 from access_managers.models import ExceptionalRequest, Procedure
 from access_managers.services import designation
 from csam_portal.core import audit, outbox, throttle
@@ -65,8 +65,8 @@ def exceptional_request_create(
     receipt in the request's language: the ticket, what to do with the paper, and the signed
     link to the document. Raises ValidationError.
     """
-    enterprise = permissions.enterprise_for_gap_designation(
-        number=enterprise_number, niss=requester.niss, lock=True
+    enterprise = designation.enterprise_locked_for_designation(
+        enterprise_number=enterprise_number, niss=requester.niss
     )
     if token:
         done = ExceptionalRequest.objects.filter(request_token=token).first()

@@ -305,10 +305,11 @@ def test_a_tampered_step_cannot_skip_the_checks(client, lr):
     start(client)
     submit_enterprise(client, enterprise.number)
     submit_manager(client, gap="self", requester_email="a@test.be", requester_phone="02 512 34 56")
+    token = client.get(designation_step("confirmation")).context["form"].initial["token"]
     # The legal function ends between the screens: «Confirmer» checks it again.
     enterprise.legal_functions.update(end_date="2020-01-01")
 
-    response = confirm(client)
+    response = confirm(client, token=token)
 
     assert response.status_code == 302
     assert response.url == designation_step("enterprise")
@@ -391,9 +392,10 @@ def test_losing_the_race_shows_screen_one_with_the_new_gap(client, lr):
     start(client)
     submit_enterprise(client, enterprise.number)
     submit_manager(client, gap="self", requester_email="a@test.be", requester_phone="02 512 34 56")
+    token = client.get(designation_step("confirmation")).context["form"].initial["token"]
     winner = _registered_to(enterprise)  # another LR confirmed first
 
-    response = confirm(client)
+    response = confirm(client, token=token)
 
     assert response.url == designation_step("enterprise")
     html = text(client.get(response.url))

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 import segno
+from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.test.client import encode_multipart
@@ -677,3 +678,13 @@ def test_a_request_body_without_a_length_is_not_read(client, atlas, settings, tm
 
     assert response.status_code in (200, 302)
     assert _nothing_received(exceptional, tmp_path)
+
+
+def test_looking_at_the_first_screen_creates_no_session(client, settings):
+    """A visitor, or a bot, who only looks leaves nothing behind: the state is stored on POST."""
+    responses = [client.get(reverse("access_managers:gap_exceptional"))]
+    responses.append(client.get(responses[0].url))
+
+    assert responses[1].status_code == 200
+    assert all(settings.SESSION_COOKIE_NAME not in response.cookies for response in responses)
+    assert Session.objects.count() == 0

@@ -12,9 +12,10 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 
-from access_managers import permissions, selectors
+from access_managers import selectors
 from access_managers.models import AccessManager, Registration
 from access_managers.roles import roles_in
+from access_managers.services import designation
 from csam_portal.models import AuditRecord, OutboundEmail
 from enterprises import selectors as enterprise_selectors
 from enterprises.models import Enterprise, LegalFunction
@@ -142,7 +143,7 @@ def test_an_enterprise_no_longer_in_the_register_cannot_be_given_a_gap(demo, tmp
     _import(_update(tmp_path))
 
     with pytest.raises(ValidationError, match="n'est pas active") as error:
-        permissions.enterprise_for_gap_designation(number=PHARMABEL, niss=SARAH)
+        designation.gap_designation_check(enterprise_number=PHARMABEL, niss=SARAH)
 
     assert error.value.code == "enterprise_not_active"
 
