@@ -330,17 +330,11 @@ class TicketStatusForm(forms.Form):
     )
     number = EnterpriseNumberField(label=_("Numéro d'entreprise"))
 
-    def __init__(self, *args, ip: str | None, **kwargs):
-        self.ip = ip
-        super().__init__(*args, **kwargs)
-
     def clean(self):
-        """Each look-up counts against the IP's allowance; `request` is the one found."""
+        """`request` is the one found (the view counted the look-up before validating)."""
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        if not exceptional_requests.identity_lookup_record(ip=self.ip):
-            raise too_many_lookups()
         cleaned["request"] = selectors.exceptional_request_for_ticket(
             ticket=cleaned["ticket"], enterprise_number=cleaned["number"]
         )
