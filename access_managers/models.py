@@ -190,7 +190,7 @@ class AccessManager(Term):
             *Term.Meta.constraints,
             models.UniqueConstraint(
                 fields=["enterprise"],
-                condition=Q(role="GAP", ended_at=None),
+                condition=Q(role=Role.GAP, ended_at=None),
                 name="accessmanager_one_current_gap",
                 violation_error_message=_(
                     "Cette entreprise a déjà un Gestionnaire d'Accès Principal."
@@ -198,13 +198,13 @@ class AccessManager(Term):
             ),
             models.UniqueConstraint(
                 fields=["enterprise", "person", "role"],
-                condition=Q(ended_at=None, role__in=["GAP", "COGAP"]),
+                condition=Q(ended_at=None, role__in=[Role.GAP, Role.CO_GAP]),
                 name="accessmanager_one_current_term",
                 violation_error_message=_("Cette personne a déjà ce rôle dans cette entreprise."),
             ),
             models.UniqueConstraint(
                 fields=["enterprise", "domain", "person"],
-                condition=Q(ended_at=None, role="GA"),
+                condition=Q(ended_at=None, role=Role.GA),
                 name="accessmanager_one_current_ga_term",
                 violation_error_message=_(
                     "Cette personne est déjà Gestionnaire d'Accès de ce domaine."
@@ -212,13 +212,13 @@ class AccessManager(Term):
             ),
             models.UniqueConstraint(
                 fields=["quality"],
-                condition=Q(ended_at=None, role="GL"),
+                condition=Q(ended_at=None, role=Role.GL),
                 name="accessmanager_one_current_gl",
                 violation_error_message=_("Cette qualité a déjà un Gestionnaire Local."),
             ),
             models.UniqueConstraint(
                 fields=["quality", "person"],
-                condition=Q(ended_at=None, role__in=["GL", "COGL"]),
+                condition=Q(ended_at=None, role__in=[Role.GL, Role.CO_GL]),
                 name="accessmanager_one_current_local_term",
                 violation_error_message=_(
                     "Cette personne est déjà Gestionnaire Local ou Co-Gestionnaire Local de cette "
@@ -227,9 +227,9 @@ class AccessManager(Term):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=["GAP", "COGAP"], domain=None, quality=None)
-                    | Q(role="GA", domain__isnull=False, quality=None)
-                    | Q(role__in=["GL", "COGL"], domain=None, quality__isnull=False)
+                    Q(role__in=[Role.GAP, Role.CO_GAP], domain=None, quality=None)
+                    | Q(role=Role.GA, domain__isnull=False, quality=None)
+                    | Q(role__in=[Role.GL, Role.CO_GL], domain=None, quality__isnull=False)
                 ),
                 name="accessmanager_role_has_its_place",
             ),
