@@ -15,6 +15,7 @@ from access_managers.models import AccessManager, ExceptionalRequest, Registrati
 from access_managers.services import exceptional_requests
 from csam_portal.core.admin import ReadOnlyAdmin
 from csam_portal.core.audit import Actor
+from users.roles import Role
 
 
 class EnterpriseRowsAdmin(ReadOnlyAdmin):
@@ -180,7 +181,7 @@ class ExceptionalRequestAdmin(EnterpriseRowsAdmin):
         return request.user.has_perm("access_managers.change_exceptionalrequest")
 
     def _each(self, request, queryset, service, done_message, **kwargs):
-        actor = Actor.from_request(request, role="staff")
+        actor = Actor.from_request(request, role=Role.STAFF)
         done = 0
         for exceptional in queryset:
             try:

@@ -23,6 +23,8 @@ from access_managers import selectors
 from access_managers.models import ExceptionalRequest
 from access_managers.services import designation, exceptional_requests
 from csam_portal.core.fields import EmailField, EnterpriseNumberField, NissField, PhoneField
+from enterprises import selectors as enterprise_selectors
+from users import selectors as user_selectors
 from users.models import Person
 
 
@@ -185,7 +187,7 @@ class ManagerStepForm(forms.Form):
                 ),
             )
         else:
-            self.person = selectors.person_get(niss=niss)
+            self.person = user_selectors.person_get(niss=niss)
             if self.person is None:
                 self.add_error(
                     "niss",
@@ -231,7 +233,7 @@ class CoGapSearchForm(forms.Form):
 
     def clean_niss(self) -> str:
         niss = self.cleaned_data["niss"]
-        self.person = selectors.person_get(niss=niss)
+        self.person = user_selectors.person_get(niss=niss)
         if self.person is None:
             raise forms.ValidationError(
                 gettext("Ce numéro n'est pas connu du registre national."), code="unknown_person"
@@ -292,13 +294,15 @@ class IdentityStepForm(SeenGapMixin, forms.Form):
         if self.errors:
             return cleaned
         niss, number = cleaned["niss"], cleaned["number"]
-        functions = selectors.legal_functions_valid_today(niss=niss, enterprise_number=number)
+        functions = enterprise_selectors.legal_functions_valid_today(
+            niss=niss, enterprise_number=number
+        )
         names = (_comparable(cleaned["first_name"]), _comparable(cleaned["last_name"]))
         matches = any(
             (_comparable(function.first_name), _comparable(function.last_name)) == names
             for function in functions
         )
-        self.requester = selectors.person_get(niss=niss) if matches else None
+        self.requester = user_selectors.person_get(niss=niss) if matches else None
         try:
             if self.requester is None:
                 raise forms.ValidationError("", code="unknown")
@@ -330,17 +334,11 @@ class TicketStatusForm(forms.Form):
     )
     number = EnterpriseNumberField(label=_("Numéro d'entreprise"))
 
-    def __init__(self, *args, ip: str | None, **kwargs):
-        self.ip = ip
-        super().__init__(*args, **kwargs)
-
     def clean(self):
-        """Each look-up counts against the IP's allowance; `request` is the one found."""
+        """`request` is the one found (the view counted the look-up before validating)."""
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        if not exceptional_requests.identity_lookup_record(ip=self.ip):
-            raise too_many_lookups()
         cleaned["request"] = selectors.exceptional_request_for_ticket(
             ticket=cleaned["ticket"], enterprise_number=cleaned["number"]
         )

@@ -62,6 +62,44 @@ class Registration(models.Model):
         return str(self.enterprise_id)
 
 
+class Term(models.Model):
+    """A person's term: from `started_at` until `ended_at` (None while it lasts), made by
+    `designated_by`. Ended terms stay: they are the history. Every designation and every
+    membership of a qualité has this one shape."""
+
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("personne"),
+        to_field="niss",
+        db_column="niss",
+        on_delete=models.PROTECT,
+        related_name="%(class)s_terms",
+    )
+    started_at = models.DateTimeField(_("depuis le"), default=timezone.now)
+    ended_at = models.DateTimeField(_("jusqu'au"), null=True, blank=True)
+    designated_by = models.ForeignKey(
+        Person,
+        verbose_name=_("désigné par"),
+        to_field="niss",
+        db_column="designated_by_niss",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at=None) | Q(ended_at__gte=models.F("started_at")),
+                name="%(class)s_ends_after_start",
+            ),
+        ]
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_at is None
+
+
 class EnterpriseQuality(models.Model):
     """A qualité the enterprise holds in the social security (e.g. «Employeur ONSS» with its
     matricule): its local managers and users are managed under it."""
@@ -104,7 +142,7 @@ class EnterpriseQuality(models.Model):
         return f"{self.quality} {self.identifier} ({self.enterprise_id})"
 
 
-class AccessManager(models.Model):
+class AccessManager(Term):
     """One person's term as a manager of an enterprise: GAP or co-GAP of the whole enterprise, GA of
     one `domain`, GL or co-GL of one `quality`."""
 
@@ -116,14 +154,6 @@ class AccessManager(models.Model):
         verbose_name=_("entreprise"),
         on_delete=models.PROTECT,
         related_name="access_managers",
-    )
-    person = models.ForeignKey(
-        Person,
-        verbose_name=_("personne"),
-        to_field="niss",
-        db_column="niss",
-        on_delete=models.PROTECT,
-        related_name="access_manager_terms",
     )
     role = models.CharField(_("rôle"), max_length=5, choices=ROLES)
     domain = models.ForeignKey(
@@ -144,16 +174,6 @@ class AccessManager(models.Model):
     )
     email = models.EmailField(_("e-mail"))
     phone = models.CharField(_("téléphone"), max_length=20, blank=True)
-    started_at = models.DateTimeField(_("depuis le"), default=timezone.now)
-    ended_at = models.DateTimeField(_("jusqu'au"), null=True, blank=True)
-    designated_by = models.ForeignKey(
-        Person,
-        verbose_name=_("désigné par"),
-        to_field="niss",
-        db_column="designated_by_niss",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
     procedure = models.CharField(_("procédure"), max_length=12, choices=Procedure)
     # The requester's contact data when they designate someone else (flows.md §1, screen 2).
     requester_email = models.EmailField(_("e-mail du demandeur"), blank=True)
@@ -162,14 +182,15 @@ class AccessManager(models.Model):
     # it instead of designating twice.
     request_token = models.CharField(max_length=64, blank=True, editable=False)
 
-    class Meta:
+    class Meta(Term.Meta):
         verbose_name = _("gestionnaire d'accès")
         verbose_name_plural = _("gestionnaires d'accès")
         ordering = ["enterprise", "role", "-started_at"]
         constraints = [
+            *Term.Meta.constraints,
             models.UniqueConstraint(
                 fields=["enterprise"],
-                condition=Q(role="GAP", ended_at=None),
+                condition=Q(role=Role.GAP, ended_at=None),
                 name="accessmanager_one_current_gap",
                 violation_error_message=_(
                     "Cette entreprise a déjà un Gestionnaire d'Accès Principal."
@@ -177,13 +198,13 @@ class AccessManager(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["enterprise", "person", "role"],
-                condition=Q(ended_at=None, role__in=["GAP", "COGAP"]),
+                condition=Q(ended_at=None, role__in=[Role.GAP, Role.CO_GAP]),
                 name="accessmanager_one_current_term",
                 violation_error_message=_("Cette personne a déjà ce rôle dans cette entreprise."),
             ),
             models.UniqueConstraint(
                 fields=["enterprise", "domain", "person"],
-                condition=Q(ended_at=None, role="GA"),
+                condition=Q(ended_at=None, role=Role.GA),
                 name="accessmanager_one_current_ga_term",
                 violation_error_message=_(
                     "Cette personne est déjà Gestionnaire d'Accès de ce domaine."
@@ -191,13 +212,13 @@ class AccessManager(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["quality"],
-                condition=Q(ended_at=None, role="GL"),
+                condition=Q(ended_at=None, role=Role.GL),
                 name="accessmanager_one_current_gl",
                 violation_error_message=_("Cette qualité a déjà un Gestionnaire Local."),
             ),
             models.UniqueConstraint(
                 fields=["quality", "person"],
-                condition=Q(ended_at=None, role__in=["GL", "COGL"]),
+                condition=Q(ended_at=None, role__in=[Role.GL, Role.CO_GL]),
                 name="accessmanager_one_current_local_term",
                 violation_error_message=_(
                     "Cette personne est déjà Gestionnaire Local ou Co-Gestionnaire Local de cette "
@@ -206,9 +227,9 @@ class AccessManager(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    Q(role__in=["GAP", "COGAP"], domain=None, quality=None)
-                    | Q(role="GA", domain__isnull=False, quality=None)
-                    | Q(role__in=["GL", "COGL"], domain=None, quality__isnull=False)
+                    Q(role__in=[Role.GAP, Role.CO_GAP], domain=None, quality=None)
+                    | Q(role=Role.GA, domain__isnull=False, quality=None)
+                    | Q(role__in=[Role.GL, Role.CO_GL], domain=None, quality__isnull=False)
                 ),
                 name="accessmanager_role_has_its_place",
             ),
@@ -216,10 +237,6 @@ class AccessManager(models.Model):
                 fields=["request_token"],
                 condition=~Q(request_token=""),
                 name="accessmanager_request_token_unique",
-            ),
-            models.CheckConstraint(
-                condition=Q(ended_at=None) | Q(ended_at__gte=models.F("started_at")),
-                name="accessmanager_ends_after_start",
             ),
         ]
         indexes = [
@@ -234,12 +251,8 @@ class AccessManager(models.Model):
         place = self.domain_id or self.quality_id or self.enterprise_id
         return f"{self.get_role_display()} {self.person_id} ({place})"
 
-    @property
-    def is_current(self) -> bool:
-        return self.ended_at is None
 
-
-class QualityMembership(models.Model):
+class QualityMembership(Term):
     """One person's term as a user of one qualité of an enterprise; a blocked user has no rights
     from it (access.md: USER(E,Q) is an active user)."""
 
@@ -253,40 +266,19 @@ class QualityMembership(models.Model):
         on_delete=models.PROTECT,
         related_name="memberships",
     )
-    person = models.ForeignKey(
-        Person,
-        verbose_name=_("personne"),
-        to_field="niss",
-        db_column="niss",
-        on_delete=models.PROTECT,
-        related_name="quality_memberships",
-    )
     status = models.CharField(_("statut"), max_length=7, choices=Status, default=Status.ACTIVE)
-    started_at = models.DateTimeField(_("depuis le"), default=timezone.now)
-    ended_at = models.DateTimeField(_("jusqu'au"), null=True, blank=True)
-    designated_by = models.ForeignKey(
-        Person,
-        verbose_name=_("créé par"),
-        to_field="niss",
-        db_column="designated_by_niss",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
 
-    class Meta:
+    class Meta(Term.Meta):
         verbose_name = _("utilisateur d'une qualité")
         verbose_name_plural = _("utilisateurs d'une qualité")
         ordering = ["quality", "person"]
         constraints = [
+            *Term.Meta.constraints,
             models.UniqueConstraint(
                 fields=["quality", "person"],
                 condition=Q(ended_at=None),
                 name="qualitymembership_one_current_term",
                 violation_error_message=_("Cette personne est déjà utilisateur de cette qualité."),
-            ),
-            models.CheckConstraint(
-                condition=Q(ended_at=None) | Q(ended_at__gte=models.F("started_at")),
-                name="qualitymembership_ends_after_start",
             ),
         ]
         indexes = [
@@ -297,10 +289,6 @@ class QualityMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} ({self.quality_id})"
-
-    @property
-    def is_current(self) -> bool:
-        return self.ended_at is None
 
 
 class ExceptionalRequest(models.Model):

@@ -6,8 +6,6 @@ from django.db.models import Prefetch, QuerySet
 
 from access_managers.models import AccessManager, ExceptionalRequest
 from enterprises.models import Enterprise
-from enterprises.selectors import legal_functions_valid_today  # noqa: F401 (moving)
-from users.models import Person
 
 Role = AccessManager.Role
 
@@ -55,18 +53,6 @@ def enterprise_with_managers(*, number: str) -> Enterprise | None:
         .filter(number=number)
         .first()
     )
-
-
-def person_get(*, niss: str) -> Person | None:
-    return Person.objects.filter(niss=niss).select_related("account").first()
-
-
-def person_language(person: Person) -> str:
-    """The language to write to `person` in: their account's choice, else the register's."""
-    try:
-        return person.account.language
-    except Person.account.RelatedObjectDoesNotExist:
-        return person.language
 
 
 def exceptional_request_for_ticket(

@@ -1,24 +1,14 @@
 from django.urls import path
 
 from access_managers.views import co_gaps, designation, enterprises, exceptional
-from csam_portal.core.access import public
-from users.permissions import person_required
-
-# The two GAP procedures: a logged-in person for the standard one (the legal-representative rule
-# is its service's precondition), anyone for the exceptional one (access.md: no login).
-gap_designate = person_required(designation.gap_designate)
-gap_designated = person_required(designation.gap_designated)
-gap_exceptional = public("access.md: anyone may ask for an exceptional designation, no login")(
-    designation.gap_exceptional
-)
 
 app_name = "access_managers"
 
 urlpatterns = [
-    path("gap/designate/", gap_designate, name="gap_designate"),
-    path("gap/designate/<slug:step>/", gap_designate, name="gap_designate_step"),
-    path("gap/designated/", gap_designated, name="gap_designated"),
-    path("gap/exceptional/", gap_exceptional, name="gap_exceptional"),
+    path("gap/designate/", designation.gap_designate, name="gap_designate"),
+    path("gap/designate/<slug:step>/", designation.gap_designate, name="gap_designate_step"),
+    path("gap/designated/", designation.gap_designated, name="gap_designated"),
+    path("gap/exceptional/", designation.gap_exceptional, name="gap_exceptional"),
     path("gap/exceptional/submitted/", exceptional.exceptional_done, name="exceptional_done"),
     path("gap/exceptional/status/", exceptional.exceptional_status, name="exceptional_status"),
     path(
@@ -31,7 +21,7 @@ urlpatterns = [
         exceptional.exceptional_document_link,
         name="exceptional_document_link",
     ),
-    path("gap/exceptional/<slug:step>/", gap_exceptional, name="gap_exceptional_step"),
+    path("gap/exceptional/<slug:step>/", designation.gap_exceptional, name="gap_exceptional_step"),
     path("access-managers/", enterprises.enterprise_list, name="enterprise_list"),
     path(
         "access-managers/<enterprise_number:number>/",

@@ -7,6 +7,7 @@ from csam_portal.core.admin import ReadOnlyAdmin
 from csam_portal.core.audit import Actor
 from csam_portal.models import AuditRecord, ContactMessage, OutboundEmail
 from csam_portal.public import services
+from users.roles import Role
 
 
 @admin.register(OutboundEmail)
@@ -43,7 +44,7 @@ class OutboundEmailAdmin(ReadOnlyAdmin):
     )
     def requeue(self, request, queryset):
         count = outbox.outbound_email_requeue(
-            emails=queryset, actor=Actor.from_request(request, role="staff")
+            emails=queryset, actor=Actor.from_request(request, role=Role.STAFF)
         )
         self.message_user(
             request,
@@ -94,7 +95,7 @@ class ContactMessageAdmin(ReadOnlyAdmin):
     @admin.action(description=_("Marquer comme traitées"), permissions=["close"])
     def close(self, request, queryset):
         count = services.contact_message_close(
-            messages=queryset, actor=Actor.from_request(request, role="staff")
+            messages=queryset, actor=Actor.from_request(request, role=Role.STAFF)
         )
         self.message_user(
             request,

@@ -64,7 +64,7 @@ def test_the_person_and_the_staff_have_no_role_in_either(world, key):
 
 
 def test_the_blocked_user_is_a_member_of_the_employer_quality(world):
-    membership = world.person("blocked_user").quality_memberships.get()
+    membership = world.person("blocked_user").qualitymembership_terms.get()
 
     assert membership.quality == world.qualities["EMPLOYEUR_ONSS"]
     assert membership.status == "blocked"

@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 from csam_portal.core.admin import AdminLoginForm, ReadOnlyAdmin
 from csam_portal.core.audit import Actor
 from users.models import AccountLock, Person, User
+from users.roles import Role
 from users.services import account_locks
 
 
@@ -81,7 +82,7 @@ class AccountLockAdmin(ReadOnlyAdmin):
     @admin.action(description=_("Lever le blocage"), permissions=["lift"])
     def lift(self, request, queryset):
         count = account_locks.account_lock_lift(
-            locks=queryset, actor=Actor.from_request(request, role="staff")
+            locks=queryset, actor=Actor.from_request(request, role=Role.STAFF)
         )
         self.message_user(
             request,

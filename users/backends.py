@@ -12,6 +12,7 @@ from csam_portal.core import numbers
 from csam_portal.core.audit import Actor
 from users import fas, lockout, verifiers
 from users.models import Person, User
+from users.roles import Role
 from users.services import accounts
 
 
@@ -134,7 +135,7 @@ class FasBackend(OIDCAuthenticationBackend):
 
     def create_user(self, claims):
         person = Person.objects.get(niss=self._niss(claims))  # verify_claims found it
-        actor = Actor.from_request(self.request, role="person") if self.request else None
+        actor = Actor.from_request(self.request, role=Role.PERSON) if self.request else None
         return accounts.account_for_person(person=person, actor=actor or Actor.system("fas"))
 
     def update_user(self, user, claims):

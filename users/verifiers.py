@@ -16,6 +16,7 @@ from django.utils.crypto import constant_time_compare
 from csam_portal.core.audit import Actor
 from users.methods import Method
 from users.models import Person, SimulatedCard, User
+from users.roles import Role
 from users.services import accounts, persons, security_codes
 
 
@@ -34,7 +35,7 @@ def _person_with_card(niss: str, kind: str) -> tuple[Person, SimulatedCard] | No
 
 def _account_of(request, person: Person) -> User:
     return accounts.account_for_person(
-        person=person, actor=Actor.from_request(request, role="person")
+        person=person, actor=Actor.from_request(request, role=Role.PERSON)
     )
 
 

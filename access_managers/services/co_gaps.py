@@ -12,6 +12,7 @@ from access_managers.models import AccessManager, Procedure
 from access_managers.services import designation
 from csam_portal.core import audit, outbox
 from enterprises.models import Enterprise
+from users import selectors as user_selectors
 from users.models import Person
 
 Role = AccessManager.Role
@@ -63,7 +64,7 @@ def co_gap_add(
     term.full_clean(validate_constraints=False)
     term.save(force_insert=True)
     audit.record(actor, "co_gap_add", term, after=term)
-    language = selectors.person_language(person)
+    language = user_selectors.person_language(person)
     outbox.enqueue(
         "access_managers/co_gap_added",
         to=email,
@@ -99,7 +100,7 @@ def co_gap_remove(*, enterprise: Enterprise, term_id: int, actor: audit.Actor) -
     with audit.change(actor, "co_gap_remove", term):
         term.ended_at = timezone.now()
         term.save(update_fields=["ended_at"])
-    language = selectors.person_language(term.person)
+    language = user_selectors.person_language(term.person)
     outbox.enqueue(
         "access_managers/co_gap_removed",
         to=term.email,

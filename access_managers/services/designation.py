@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from access_managers import selectors
 from access_managers.models import AccessManager, Procedure, Registration
 from csam_portal.core import audit, outbox
+from enterprises import selectors as enterprise_selectors
 from enterprises.models import Enterprise
+from users import selectors as user_selectors
 from users.models import Person
 
 Role = AccessManager.Role
@@ -76,7 +78,9 @@ def _legal_representative_rule(enterprise: Enterprise | None, number: str, niss:
             ),
             code="enterprise_not_active",
         )
-    if not selectors.legal_functions_valid_today(niss=niss, enterprise_number=number).exists():
+    if not enterprise_selectors.legal_functions_valid_today(
+        niss=niss, enterprise_number=number
+    ).exists():
         raise ValidationError(
             _(
                 "Vous n'exercez pas aujourd'hui de fonction légale dans cette entreprise selon la "
@@ -189,7 +193,7 @@ def _gap_emails(
     *, gap: AccessManager, enterprise: Enterprise, replaced: AccessManager | None
 ) -> None:
     requester, person = gap.designated_by, gap.person
-    language = selectors.person_language(person)
+    language = user_selectors.person_language(person)
     context = {
         "enterprise_number": enterprise.formatted_number,
         "gga_path": gga_path(enterprise),
@@ -205,7 +209,7 @@ def _gap_emails(
         **context,
     )
     if gap.requester_email and gap.requester_email != gap.email:
-        language = selectors.person_language(requester)
+        language = user_selectors.person_language(requester)
         outbox.enqueue(
             "access_managers/gap_designated_copy",
             to=gap.requester_email,
@@ -214,7 +218,7 @@ def _gap_emails(
             **context,
         )
     if replaced is not None:
-        language = selectors.person_language(replaced.person)
+        language = user_selectors.person_language(replaced.person)
         outbox.enqueue(
             "access_managers/gap_replaced",
             to=replaced.email,
@@ -232,7 +236,7 @@ def gap_tell_enterprise_removed(*, enterprise: Enterprise) -> None:
     gap = selectors.gap_current(enterprise_number=enterprise.number)
     if gap is None:
         return  # known to CSAM by a request only: nobody to tell
-    language = selectors.person_language(gap.person)
+    language = user_selectors.person_language(gap.person)
     outbox.enqueue(
         "access_managers/enterprise_removed",
         to=gap.email,

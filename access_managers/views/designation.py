@@ -3,7 +3,6 @@ screen 4, «Gestionnaire d'Accès Principal désigné !»."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,12 +17,14 @@ from access_managers.views.common import (
     DONE_SESSION_KEY,
     EXCEPTIONAL_SESSION_KEY,
     TICKETS_SESSION_KEY,
-    _person_required,
 )
+from csam_portal.core.access import public
 from csam_portal.core.audit import Actor, client_ip
 from csam_portal.core.wizards import ConfirmWizard, Step
 from enterprises import selectors as enterprise_selectors
 from users.models import Person
+from users.permissions import person_required
+from users.roles import Role
 
 # The register's public search, where a person checks their legal functions (seed 001, screen 1).
 BCE_PUBLIC_SEARCH_URL = "https://kbopub.economie.fgov.be/kbopub/zoeknummerform.html"
@@ -72,12 +73,12 @@ class DesignationWizard(ConfirmWizard):
             "requester": first.requester,
             "seen_gap": first.cleaned_data["seen_gap"],
             "token": token,
-            "actor": Actor.from_request(self.request, role="LR"),
+            "actor": Actor.from_request(self.request, role=Role.LR),
             **step_forms["manager"].designation(),
         }
 
 
-@method_decorator([never_cache, login_required], name="dispatch")
+@method_decorator(never_cache, name="dispatch")
 class GapDesignationWizard(DesignationWizard):
     """The standard procedure (flows.md §1): a legal representative logged in with a key."""
 
@@ -92,10 +93,6 @@ class GapDesignationWizard(DesignationWizard):
     url_name = "access_managers:gap_designate_step"
     done_url = "access_managers:gap_designated"
     done_session_key = DONE_SESSION_KEY
-
-    def dispatch(self, request, *args, **kwargs):
-        _person_required(request)
-        return super().dispatch(request, *args, **kwargs)
 
     def requester(self) -> Person:
         return self.request.user.person
@@ -163,12 +160,16 @@ class ExceptionalRequestWizard(DesignationWizard):
         return ExceptionalRequest.objects.filter(request_token=token, ticket__in=tickets).first()
 
 
-gap_designate = GapDesignationWizard.as_view()
-gap_exceptional = ExceptionalRequestWizard.as_view()
+# A logged-in person starts the standard procedure; the legal-representative rule is its
+# service's precondition (screen 1 asks it early). Anyone may ask by the exceptional one.
+gap_designate = person_required(GapDesignationWizard.as_view())
+gap_exceptional = public("access.md: anyone may ask for an exceptional designation, no login")(
+    ExceptionalRequestWizard.as_view()
+)
 
 
 @never_cache
-@login_required
+@person_required
 @require_GET
 def gap_designated(request: HttpRequest) -> HttpResponse:
     """Screen 4, «Gestionnaire d'Accès Principal désigné !», for the session that designated."""

@@ -15,6 +15,7 @@ from access_managers.services import exceptional_requests
 from access_managers.views.common import EXCEPTIONAL_SESSION_KEY, TICKETS_SESSION_KEY
 from csam_portal.core.access import guarded_by, public
 from csam_portal.core.audit import Actor, client_ip
+from csam_portal.core.wizards import refuse
 
 
 @public("access.md: an exceptional request needs no login; the page shows this session's own")
@@ -80,7 +81,10 @@ def exceptional_status(request: HttpRequest) -> HttpResponse:
     «Recevoir à nouveau le document» posts the ticket and number again, checked (and counted)
     as a look-up again, and e-mails the link to the requester's address on file."""
     data = request.POST if request.method == "POST" else None
-    form = forms.TicketStatusForm(data, ip=client_ip(request))
+    form = forms.TicketStatusForm(data)
+    # Each look-up counts once, before validating; a refused one looks nothing up.
+    if data is not None and not exceptional_requests.identity_lookup_record(ip=client_ip(request)):
+        refuse(form, forms.too_many_lookups())
     exceptional = form.cleaned_data["request"] if form.is_valid() else None
     resent, resend_error = False, None
     if exceptional is not None and "resend" in request.POST:

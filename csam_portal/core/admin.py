@@ -127,12 +127,12 @@ class AuditedAdmin(CheckedInputAdminMixin, admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         obj = form.instance
         action = f"{obj._meta.model_name}_{'change' if change else 'create'}"
-        actor = Actor.from_request(request, role="staff")
+        actor = Actor.from_request(request, role=audit.STAFF_ROLE)
         audit.record(actor, action, obj, before=obj._audit_before, after=obj)
 
     def delete_model(self, request, obj):
         audit.record(
-            Actor.from_request(request, role="staff"),
+            Actor.from_request(request, role=audit.STAFF_ROLE),
             f"{obj._meta.model_name}_delete",
             obj,
             before=obj,

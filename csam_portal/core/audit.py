@@ -22,6 +22,10 @@ if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
 
 
+# The back office's role, as users.roles.Role.STAFF spells it (the core names no app).
+STAFF_ROLE = "staff"
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who performs a change: a logged-in person in a role, a staff member, or the system."""

@@ -97,7 +97,7 @@ class WizardContext:
     management_form: ManagementForm
 
 
-def _refuse(form: forms.Form, error: ValidationError) -> None:
+def refuse(form: forms.Form, error: ValidationError) -> None:
     """`form` as posted with `error` as its only error, and nothing validated: a refused attempt
     is not checked (that is what refusing it means)."""
     form.cleaned_data = {}
@@ -169,7 +169,7 @@ class ConfirmWizard(View):
         form = self.get_form(step, data=request.POST)
         refusal = self.before_validation(step, form)
         if refusal is not None:
-            _refuse(form, refusal)
+            refuse(form, refusal)
         if not form.is_valid():
             return self.render_step(step, form)
         self.store(step, form)

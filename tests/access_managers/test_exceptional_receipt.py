@@ -16,7 +16,7 @@ from access_managers import document_links
 from access_managers.models import ExceptionalRequest
 from access_managers.services import exceptional_requests
 from csam_portal.core.audit import Actor
-from csam_portal.models import AuditRecord, OutboundEmail
+from csam_portal.models import AuditRecord, OutboundEmail, ThrottleHit
 from csam_portal.templatetags.portal import masked_email
 from tests.access_managers.test_exceptional import request_for
 from tests.factories import EnterpriseFactory, LegalFunctionFactory, PersonFactory
@@ -415,6 +415,20 @@ def test_resending_counts_as_a_look_up_of_the_address(atlas, settings):
 
     assert "Trop de tentatives ont échoué" in _text(refused)
     assert OutboundEmail.objects.count() == 1
+
+
+def test_a_refused_status_look_up_looks_nothing_up(atlas, settings):
+    settings.EXCEPTIONAL_LOOKUPS_PER_HOUR = 1
+    exceptional = _create(*atlas)
+    asker = Client()
+    asker.post(STATUS, {"ticket": exceptional.ticket, "number": exceptional.enterprise_id})
+
+    refused = asker.post(STATUS, {"ticket": "A" * 13, "number": exceptional.enterprise_id})
+
+    page = _text(refused)
+    assert "Trop de tentatives ont échoué" in page
+    assert "Aucune demande ne correspond" not in page  # the refusal says nothing of the ticket
+    assert ThrottleHit.objects.count() == 1
 
 
 def test_resending_a_request_no_longer_waiting_sends_nothing(atlas):

@@ -152,3 +152,9 @@ def test_every_term_names_the_place_its_role_needs(enterprise, place):
     domain = Domain.objects.get(code=place["domain"]) if "domain" in place else None
     with pytest.raises(IntegrityError), transaction.atomic():
         AccessManagerFactory(enterprise=enterprise, role=place["role"], domain=domain)
+
+
+def test_the_core_spells_the_back_office_role_as_the_roles_do():
+    from csam_portal.core.audit import STAFF_ROLE
+
+    assert Role.STAFF == STAFF_ROLE

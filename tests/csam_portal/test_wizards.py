@@ -3,7 +3,6 @@ a name, then «Confirmer»."""
 
 from dataclasses import dataclass
 from datetime import timedelta
-from html import unescape
 
 import pytest
 from django import forms
@@ -16,6 +15,7 @@ from django.urls import path, reverse
 from csam_portal.core import throttle
 from csam_portal.core.wizards import ConfirmWizard, Step
 from csam_portal.models import ThrottleHit
+from tests.helpers import text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
@@ -129,10 +129,6 @@ def world(settings):
 
 def step_url(step: str) -> str:
     return reverse("tiny_step", args=[step])
-
-
-def text(response) -> str:
-    return unescape(response.content.decode())
 
 
 def submit_name(client, name: str = "Ada"):

@@ -20,6 +20,7 @@ from users import forms
 from users.methods import CARD_METHODS, Method
 from users.models import SecurityCode
 from users.permissions import person_required
+from users.roles import Role
 from users.services import security_codes
 from users.views.common import (
     simulators_only,
@@ -33,7 +34,7 @@ def _opened_with_card(request: HttpRequest) -> bool:
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return Actor.from_request(request, role="person")
+    return Actor.from_request(request, role=Role.PERSON)
 
 
 @person_required

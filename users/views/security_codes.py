@@ -17,6 +17,7 @@ from csam_portal.core.audit import Actor, client_ip
 from users import forms
 from users.methods import Method
 from users.models import SecurityCode
+from users.roles import Role
 from users.services import security_codes
 from users.views.common import (
     PENDING,
@@ -63,7 +64,7 @@ def _security_code_login(request: HttpRequest, method: str) -> HttpResponse:
                         user=user,
                         purpose=SecurityCode.Purpose.LOGIN,
                         email=user.email,
-                        actor=Actor(user=user, role="person", ip=client_ip(request)),
+                        actor=Actor(user=user, role=Role.PERSON, ip=client_ip(request)),
                     )
                 except ValidationError as error:
                     form.add_error(None, error)
