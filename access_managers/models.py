@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from enterprises.models import Domain, Enterprise, Quality
-from users.models import Person
+from users.models import person_key
 from users.roles import DESIGNATED, Role
 
 
@@ -43,14 +43,7 @@ class Registration(models.Model):
         related_name="registration",
     )
     registered_at = models.DateTimeField(_("enregistrée le"), default=timezone.now)
-    registered_by = models.ForeignKey(
-        Person,
-        verbose_name=_("enregistrée par"),
-        to_field="niss",
-        db_column="registered_by_niss",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    registered_by = person_key(_("enregistrée par"), db_column="registered_by_niss")
     procedure = models.CharField(_("procédure"), max_length=12, choices=Procedure)
 
     class Meta:
@@ -67,24 +60,10 @@ class Term(models.Model):
     `designated_by`. Ended terms stay: they are the history. Every designation and every
     membership of a qualité has this one shape."""
 
-    person = models.ForeignKey(
-        Person,
-        verbose_name=_("personne"),
-        to_field="niss",
-        db_column="niss",
-        on_delete=models.PROTECT,
-        related_name="%(class)s_terms",
-    )
+    person = person_key(_("personne"), db_column="niss", related_name="%(class)s_terms")
     started_at = models.DateTimeField(_("depuis le"), default=timezone.now)
     ended_at = models.DateTimeField(_("jusqu'au"), null=True, blank=True)
-    designated_by = models.ForeignKey(
-        Person,
-        verbose_name=_("désigné par"),
-        to_field="niss",
-        db_column="designated_by_niss",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    designated_by = person_key(_("désigné par"), db_column="designated_by_niss")
 
     class Meta:
         abstract = True
@@ -115,14 +94,7 @@ class EnterpriseQuality(models.Model):
     )
     identifier = models.CharField(_("identifiant"), max_length=100)
     registered_at = models.DateTimeField(_("enregistrée le"), default=timezone.now)
-    registered_by = models.ForeignKey(
-        Person,
-        verbose_name=_("enregistrée par"),
-        to_field="niss",
-        db_column="registered_by_niss",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    registered_by = person_key(_("enregistrée par"), db_column="registered_by_niss")
 
     class Meta:
         verbose_name = _("qualité de l'entreprise")
@@ -311,24 +283,10 @@ class ExceptionalRequest(models.Model):
         on_delete=models.PROTECT,
         related_name="exceptional_requests",
     )
-    requester = models.ForeignKey(
-        Person,
-        verbose_name=_("demandeur"),
-        to_field="niss",
-        db_column="requester_niss",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    requester = person_key(_("demandeur"), db_column="requester_niss")
     requester_email = models.EmailField(_("e-mail du demandeur"))
     requester_phone = models.CharField(_("téléphone du demandeur"), max_length=20)
-    gap = models.ForeignKey(
-        Person,
-        verbose_name=_("Gestionnaire d'Accès Principal"),
-        to_field="niss",
-        db_column="gap_niss",
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    gap = person_key(_("Gestionnaire d'Accès Principal"), db_column="gap_niss")
     gap_email = models.EmailField(_("e-mail du GAP"))
     gap_phone = models.CharField(_("téléphone du GAP"), max_length=20)
     # The GAP the requester saw (None: not registered): approving checks it is still the one.

@@ -63,6 +63,20 @@ class Person(models.Model):
         return f"{self.first_name} {self.last_name}"
 
 
+def person_key(verbose_name, *, db_column: str, related_name: str = "+") -> models.ForeignKey:
+    """A reference to a person of the national register by their NISS (the column `db_column`
+    holds the NISS itself, readable in the database and in exports); a person referred to is
+    never deleted."""
+    return models.ForeignKey(
+        Person,
+        verbose_name=verbose_name,
+        to_field="niss",
+        db_column=db_column,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+    )
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
