@@ -69,13 +69,13 @@ def test_the_home_greets_and_lists_the_role_links(client, world):
     assert f"Bienvenue {name}, vous vous trouvez sur la page d'accueil de l'application" in html
     assert ">Home<" in html
     assert ">Help<" in html
-    assert "Dénomination: " in html
+    assert "Dénomination\u202f: " in html
     assert "Boulangerie Test" in html
     assert (
-        f"Numéro d'entreprise: {world.enterprise.formatted_number} (Responsable Accès Entité)"
+        f"Numéro d'entreprise\u202f: {world.enterprise.formatted_number} (Responsable Accès Entité)"
         in (html)
     )
-    assert "-- Qualité: " in html
+    assert "-- Qualité\u202f: " in html
     assert "Matricule ONSS: 7777777-77 (Gestionnaire Local)" in html
     assert "Autre Entreprise" not in html
 
@@ -107,7 +107,7 @@ def test_the_rae_page_shows_the_enterprise_and_its_qualites(client, world):
 
     html = text(client.get(reverse("access_managers:rae_page", args=[world.enterprise.number])))
 
-    assert "vous accédez en tant que Responsable des Accès au portail de la Sécurité Sociale:" in (
+    assert "vous accédez en tant que Responsable des Accès au portail de la Sécurité Sociale\u202f:" in (
         html
     )
     for label in ["Dénomination", "Numéro d'entreprise", "Date de création", "Liste des qualités"]:
@@ -184,7 +184,7 @@ def test_the_users_page_lists_gl_co_gls_and_users(client, world):
         "Changer de Gestionnaire Local",
         "Ajouter un Co-Gestionnaire Local",
         "Supprimer utilisateur(s)",
-        "NISS:",
+        "NISS\u202f:",
         "Suivant",
         "Exécuter",
     ]:
