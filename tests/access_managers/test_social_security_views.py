@@ -107,8 +107,9 @@ def test_the_rae_page_shows_the_enterprise_and_its_qualites(client, world):
 
     html = text(client.get(reverse("access_managers:rae_page", args=[world.enterprise.number])))
 
-    assert "vous accédez en tant que Responsable des Accès au portail de la Sécurité Sociale\u202f:" in (
-        html
+    assert (
+        "vous accédez en tant que Responsable des Accès au portail de la Sécurité Sociale\u202f:"
+        in (html)
     )
     for label in ["Dénomination", "Numéro d'entreprise", "Date de création", "Liste des qualités"]:
         assert label in html
