@@ -76,7 +76,7 @@ def test_the_home_greets_and_lists_the_role_links(client, world):
         in (html)
     )
     assert "-- Qualité\u202f: " in html
-    assert "Matricule ONSS: 7777777-77 (Gestionnaire Local)" in html
+    assert "Matricule ONSS\u202f: 7777777-77 (Gestionnaire Local)" in html
     assert "Autre Entreprise" not in html
 
 
