@@ -1,6 +1,13 @@
 from django.urls import path
 
-from access_managers.views import co_gaps, designation, enterprises, exceptional
+from access_managers.views import (
+    co_gaps,
+    designation,
+    enterprises,
+    exceptional,
+    local_managers,
+    social_security,
+)
 
 app_name = "access_managers"
 
@@ -37,5 +44,52 @@ urlpatterns = [
         "access-managers/<enterprise_number:number>/co-gaps/<int:term_id>/remove/",
         co_gaps.co_gap_remove,
         name="co_gap_remove",
+    ),
+    # The social security's «Gestion des accès pour Entreprises et Organisations».
+    path("social-security/", social_security.social_security, name="social_security"),
+    path(
+        "social-security/<enterprise_number:number>/",
+        social_security.rae_page,
+        name="rae_page",
+    ),
+    path(
+        "social-security/<enterprise_number:number>/qualities/register/",
+        social_security.quality_register,
+        name="quality_register",
+    ),
+    path(
+        "social-security/qualities/<int:quality_id>/users/",
+        social_security.quality_users,
+        name="quality_users",
+    ),
+    path(
+        "social-security/qualities/<int:quality_id>/co-local-managers/remove/",
+        social_security.co_gls_remove,
+        name="co_gls_remove",
+    ),
+    path(
+        "social-security/qualities/<int:quality_id>/local-managers/",
+        local_managers.local_manager_start,
+        name="local_manager_start",
+    ),
+    path(
+        "social-security/qualities/<int:quality_id>/local-manager/change/",
+        local_managers.gl_change,
+        name="gl_change",
+    ),
+    path(
+        "social-security/qualities/<int:quality_id>/local-manager/change/<slug:step>/",
+        local_managers.gl_change,
+        name="gl_change_step",
+    ),
+    path(
+        "social-security/qualities/<int:quality_id>/co-local-managers/add/",
+        local_managers.co_gl_add,
+        name="co_gl_add",
+    ),
+    path(
+        "social-security/qualities/<int:quality_id>/co-local-managers/add/<slug:step>/",
+        local_managers.co_gl_add,
+        name="co_gl_add_step",
     ),
 ]
