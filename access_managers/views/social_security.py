@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from access_managers import permissions, quality_forms, selectors
 from access_managers.models import AccessManager
-from access_managers.roles import Roles
+from access_managers.roles import Roles, roles_by_enterprise
 from access_managers.services import local_managers, qualities
 from csam_portal.core.access import guarded_by
 from users.permissions import person_required
@@ -34,15 +34,11 @@ def social_security(request: HttpRequest) -> HttpResponse:
     by_enterprise = defaultdict(list)
     for term in selectors.social_security_terms_of(niss=request.user.niss):
         by_enterprise[term.enterprise_id].append(term)
+    roles = roles_by_enterprise(niss=request.user.niss)
     enterprises = []
-    for terms in by_enterprise.values():
-        roles = Roles(
-            is_gap=any(term.role == Role.GAP for term in terms),
-            is_co_gap=any(term.role == Role.CO_GAP for term in terms),
-            ga_domains=frozenset(term.domain.code for term in terms if term.domain_id),
-        )
+    for number, terms in by_enterprise.items():
         enterprise = terms[0].enterprise
-        rae = permissions.can_see_rae_page(roles, enterprise)
+        rae = permissions.can_see_rae_page(roles.get(number, Roles()), enterprise)
         local = [term for term in terms if term.role in (Role.GL, Role.CO_GL)]
         if rae or local:
             enterprises.append({"enterprise": enterprise, "rae": rae, "local_terms": local})

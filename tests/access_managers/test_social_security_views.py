@@ -444,7 +444,7 @@ def test_the_home_and_rae_page_run_a_constant_number_of_queries(
         EnterpriseQualityFactory(enterprise=world.enterprise)
     world.log_in(client, "gap")
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):
         assert client.get(reverse("access_managers:social_security")).status_code == 200
     with django_assert_num_queries(8):
         url = reverse("access_managers:rae_page", args=[world.enterprise.number])
