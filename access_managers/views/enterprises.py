@@ -54,7 +54,7 @@ def enterprise_detail(request: HttpRequest, number: str) -> HttpResponse:
     if manages:  # continuity: what would be left unmanaged without the GAP
         unmanaged = [entry.domain.name for entry in domains if not entry.terms]
         qualities = selectors.qualities_without_local_manager(enterprise_number=enterprise.number)
-        unmanaged += [str(quality.quality.name) for quality in qualities]
+        unmanaged += [f"{quality.quality.name} {quality.identifier}" for quality in qualities]
         context["alone"] = not enterprise.co_gaps
         context["unmanaged"] = unmanaged
     return render(request, "access_managers/enterprise_detail.html", context)
