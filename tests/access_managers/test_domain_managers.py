@@ -245,3 +245,19 @@ def test_an_address_of_another_enterprise_or_of_an_ended_term_is_gone(world):
             )
         assert error.value.code == "email_gone"
     assert _state() == before
+
+
+def test_load_demo_designates_portal_jsons_gas_once():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", stdout=StringIO())
+
+    term = AccessManager.objects.get(enterprise_id="0462837478", role="GA", ended_at=None)
+    assert (term.domain.code, term.person_id) == ("FIN", "72030312557")
+    assert term.designated_by_id == "79021412066"  # by the GAP, through the service
+    assert list(term.emails.values_list("email", flat=True)) == ["finances@horizon.example"]
+    assert AuditRecord.objects.filter(action="ga_add").count() == 1
+    assert AuditRecord.objects.filter(action="ga_email_add").count() == 1

@@ -6,11 +6,14 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from access_managers import selectors as access_manager_selectors
-from access_managers.services import designation
+from access_managers.models import AccessManager
+from access_managers.services import designation, domain_managers
 from csam_portal.core.audit import Actor
 from csam_portal.core.bulkload.files import MalformedFile
 from enterprises import services as enterprise_services
+from enterprises.models import Domain, Enterprise
 from users.models import Person, SimulatedCard, User
+from users.roles import Role
 from users.services import accounts, persons
 
 DEMO_DIR = Path(__file__).resolve().parents[3] / "enterprises" / "fixtures" / "demo"
@@ -24,7 +27,7 @@ class Command(BaseCommand):
         "Load the demo (enterprises/fixtures/demo, a copy of ../shared/data/demo): the registers, "
         "the back-office account, an account (username = the key of IDENTITIES.md) and the "
         "simulated cards of each demo person, and the registrations of portal.json with their "
-        "GAPs. Idempotent: what exists is left as it is."
+        "GAPs and GAs. Idempotent: what exists is left as it is."
     )
 
     def handle(self, *args, **options):
@@ -114,17 +117,47 @@ class Command(BaseCommand):
         created = 0
         for registration in registrations:
             number, gap = registration["enterprise"], registration["gap"]
-            if access_manager_selectors.gap_current(enterprise_number=number) is not None:
-                continue
-            person = Person.objects.get(niss=gap["niss"])
-            designation.gap_designate(
-                enterprise_number=number,
-                requester=person,
-                person=person,
-                email=gap["email"],
-                phone=gap["phone"],
-                seen_gap=None,  # checked above: the enterprise has no GAP yet
-                actor=actor,
-            )
-            created += 1
+            if access_manager_selectors.gap_current(enterprise_number=number) is None:
+                person = Person.objects.get(niss=gap["niss"])
+                designation.gap_designate(
+                    enterprise_number=number,
+                    requester=person,
+                    person=person,
+                    email=gap["email"],
+                    phone=gap["phone"],
+                    seen_gap=None,  # checked above: the enterprise has no GAP yet
+                    actor=actor,
+                )
+                created += 1
+            self._domain_access_managers(registration)
         return created
+
+    def _domain_access_managers(self, registration: dict) -> None:
+        """The GAs of portal.json ("domain_access_managers": domain, niss, emails), designated by
+        the enterprise's GAP through the GA services; what exists is left as it is."""
+        entries = registration.get("domain_access_managers") or []
+        if not entries:
+            return
+        enterprise = Enterprise.objects.get(number=registration["enterprise"])
+        gap = User.objects.get(person_id=registration["gap"]["niss"])
+        actor = Actor(user=gap, role=Role.GAP, system_name="load_demo")
+        for entry in entries:
+            domain = Domain.objects.get(code=entry["domain"])
+            term = AccessManager.objects.filter(
+                enterprise=enterprise,
+                domain=domain,
+                person_id=entry["niss"],
+                role=Role.GA,
+                ended_at=None,
+            ).first()
+            if term is None:
+                person = Person.objects.get(niss=entry["niss"])
+                term = domain_managers.ga_add(
+                    enterprise=enterprise, domain=domain, person=person, actor=actor
+                ).obj
+            known = set(term.emails.values_list("email", flat=True))
+            for email in entry.get("emails", []):
+                if email not in known:
+                    domain_managers.ga_email_add(
+                        enterprise=enterprise, term_id=term.pk, email=email, actor=actor
+                    )
