@@ -261,3 +261,50 @@ def test_load_demo_designates_portal_jsons_gas_once():
     assert list(term.emails.values_list("email", flat=True)) == ["finances@horizon.example"]
     assert AuditRecord.objects.filter(action="ga_add").count() == 1
     assert AuditRecord.objects.filter(action="ga_email_add").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_gap_and_a_co_gap_racing_designate_one_ga_once():
+    """Two real connections add the same person to the same domain at once: one term."""
+    import threading
+
+    from django.db import connection, connections
+
+    from csam_portal.core.audit import Actor
+    from tests.factories import AccessManagerFactory, EnterpriseFactory
+    from tests.services import skip_or_fail
+
+    if connection.vendor != "postgresql":
+        skip_or_fail("needs PostgreSQL: the race is decided by its row locks and constraints")
+    domain, _ = Domain.objects.get_or_create(
+        code="MOB", defaults={"name_fr": "Mobilité", "managed_in": "roles"}
+    )
+    enterprise = EnterpriseFactory()
+    gap, co_gap = UserFactory(), UserFactory()
+    AccessManagerFactory(enterprise=enterprise, person=gap.person)
+    AccessManagerFactory(enterprise=enterprise, person=co_gap.person, role="COGAP")
+    person = PersonFactory()
+    start = threading.Barrier(2)
+    outcomes = []
+
+    def add(user):
+        try:
+            start.wait(timeout=10)
+            domain_managers.ga_add(
+                enterprise=enterprise, domain=domain, person=person, actor=Actor(user, "GAP")
+            )
+            outcomes.append("designated")
+        except ValidationError as error:
+            outcomes.append(error.code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=add, args=(user,)) for user in (gap, co_gap)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes) == ["already_ga", "designated"]
+    assert AccessManager.objects.filter(enterprise=enterprise, role="GA").count() == 1
+    assert AuditRecord.objects.filter(action="ga_add").count() == 1
