@@ -28,10 +28,13 @@ def gap_current(*, enterprise_number: str) -> AccessManager | None:
 
 
 def access_manager_terms_of(*, niss: str) -> QuerySet[AccessManager]:
-    """The person's current GAP and co-GAP terms, each with its enterprise and the enterprise's
+    """The person's current GAP, co-GAP and GA terms (those that open an enterprise's
+    «Gestion des Gestionnaires d'Accès» page), each with its enterprise and the enterprise's
     names: two queries, however many enterprises."""
     return (
-        AccessManager.objects.filter(person_id=niss, ended_at=None)
+        AccessManager.objects.filter(
+            person_id=niss, ended_at=None, role__in=[Role.GAP, Role.CO_GAP, Role.GA]
+        )
         .select_related("enterprise")
         .prefetch_related("enterprise__denominations")
         .order_by("enterprise_id", "role")

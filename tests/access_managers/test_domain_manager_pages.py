@@ -519,3 +519,16 @@ def test_the_who_manages_list_queries_do_not_grow(client, world, django_assert_n
 
     with django_assert_num_queries(len(first.captured_queries)):
         assert client.get(url).status_code == 200
+
+
+def test_a_ga_lands_on_the_enterprise_page_and_a_gl_is_not_sent_there(client, world):
+    world.log_in(client, "ga_fin")
+    ga = client.get(reverse("access_managers:enterprise_list"))
+    client.logout()
+    world.log_in(client, "gl")
+    gl = client.get(reverse("access_managers:enterprise_list"))
+
+    assert ga.status_code == 302
+    assert ga.url == _page(world)
+    assert gl.status_code == 200
+    assert _page(world) not in text(gl)
