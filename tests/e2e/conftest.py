@@ -316,9 +316,13 @@ def page(request, browser, live_server, transactional_db, axe_source, html_check
 
 @pytest.fixture
 def demo(transactional_db):
-    """The demo's people and enterprises (`manage.py load_demo`), committed for the live server.
-    The catalogue (domains, qualités) the migrations wrote is written again if the flush that
-    ends a transactional test emptied it."""
+    """The demo's people and enterprises (`manage.py load_demo`), committed for the live server."""
+    load_demo()
+
+
+def load_demo() -> None:
+    """`manage.py load_demo`, after writing again the catalogue (domains, qualités) that the
+    migrations wrote and the flush ending each transactional test empties."""
     from django.apps import apps
 
     if not apps.get_model("enterprises", "Domain").objects.exists():
