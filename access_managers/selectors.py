@@ -10,6 +10,7 @@ from access_managers.models import (
     AccessManager,
     EnterpriseQuality,
     ExceptionalRequest,
+    ManagerEmail,
     QualityMembership,
 )
 from enterprises.models import Domain, Enterprise
@@ -160,4 +161,33 @@ def enterprises_of(*, niss: str) -> list[Enterprise]:
         )
         .prefetch_related("denominations")
         .order_by("number")
+    )
+
+
+def domain_get(*, code: str) -> Domain | None:
+    """The domain of the catalogue with this code."""
+    return Domain.objects.filter(code=code).first()
+
+
+def ga_term_current(*, enterprise_number: str, term_id: int) -> AccessManager | None:
+    """The GA term `term_id` if it is a current GA of the enterprise, with its person and domain."""
+    return (
+        AccessManager.objects.select_related("person", "domain")
+        .filter(pk=term_id, enterprise_id=enterprise_number, role=Role.GA, ended_at=None)
+        .first()
+    )
+
+
+def ga_address_current(*, enterprise_number: str, email_id: int) -> ManagerEmail | None:
+    """The address `email_id` if it is one of a current GA of the enterprise, with the GA's
+    person and domain."""
+    return (
+        ManagerEmail.objects.select_related("term__person", "term__domain")
+        .filter(
+            pk=email_id,
+            term__enterprise_id=enterprise_number,
+            term__role=Role.GA,
+            term__ended_at=None,
+        )
+        .first()
     )

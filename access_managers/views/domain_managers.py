@@ -13,10 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from access_managers import forms, permissions, selectors
-from access_managers.models import AccessManager, ManagerEmail
 from access_managers.services import domain_managers
 from csam_portal.core.access import guarded_by
-from enterprises.models import Domain
 from users.permissions import person_required
 
 HISTORY_PAGE_SIZE = 25
@@ -47,27 +45,6 @@ def _told(request: HttpRequest, done: domain_managers.Done, said: str) -> None:
         )
 
 
-def _ga_term(enterprise, term_id: int) -> AccessManager | None:
-    return (
-        AccessManager.objects.select_related("person", "domain")
-        .filter(pk=term_id, enterprise=enterprise, role=AccessManager.Role.GA, ended_at=None)
-        .first()
-    )
-
-
-def _address(enterprise, email_id: int) -> ManagerEmail | None:
-    return (
-        ManagerEmail.objects.select_related("term__person", "term__domain")
-        .filter(
-            pk=email_id,
-            term__enterprise=enterprise,
-            term__role=AccessManager.Role.GA,
-            term__ended_at=None,
-        )
-        .first()
-    )
-
-
 def _gone(request: HttpRequest, enterprise, message: str) -> HttpResponse:
     messages.error(request, message)
     return _back(enterprise)
@@ -80,7 +57,7 @@ def _gone(request: HttpRequest, enterprise, message: str) -> HttpResponse:
 def ga_add(request: HttpRequest, number: str, domain: str) -> HttpResponse:
     """«Ajouter un Gestionnaire d'Accès» on a domain: «NISS» → the person's name → «Ajouter»."""
     enterprise, actor = permissions.enterprise_for_domain_managers_edit(request, number)
-    domain = Domain.objects.filter(code=domain).first()
+    domain = selectors.domain_get(code=domain)
     if domain is None:
         raise Http404
     adding = request.method == "POST" and "add" in request.POST
@@ -110,7 +87,7 @@ def ga_add(request: HttpRequest, number: str, domain: str) -> HttpResponse:
 def ga_remove(request: HttpRequest, number: str, term_id: int) -> HttpResponse:
     """Remove a GA, after a page that asks to confirm."""
     enterprise, actor = permissions.enterprise_for_domain_managers_edit(request, number)
-    term = _ga_term(enterprise, term_id)
+    term = selectors.ga_term_current(enterprise_number=enterprise.number, term_id=term_id)
     gone = _("Cette personne n'est plus Gestionnaire d'Accès de ce domaine.")
     if term is None:
         return _gone(request, enterprise, gone)
@@ -133,7 +110,7 @@ def ga_remove(request: HttpRequest, number: str, term_id: int) -> HttpResponse:
 def ga_email_add(request: HttpRequest, number: str, term_id: int) -> HttpResponse:
     """«Ajouter une adresse e-mail» to a GA → «Ajouter»."""
     enterprise, actor = permissions.enterprise_for_domain_managers_edit(request, number)
-    term = _ga_term(enterprise, term_id)
+    term = selectors.ga_term_current(enterprise_number=enterprise.number, term_id=term_id)
     if term is None:
         return _gone(
             request, enterprise, _("Cette personne n'est plus Gestionnaire d'Accès de ce domaine.")
@@ -163,7 +140,7 @@ def ga_email_add(request: HttpRequest, number: str, term_id: int) -> HttpRespons
 def ga_email_edit(request: HttpRequest, number: str, email_id: int) -> HttpResponse:
     """The pencil: change one of a GA's addresses → «Enregistrer»."""
     enterprise, actor = permissions.enterprise_for_domain_managers_edit(request, number)
-    address = _address(enterprise, email_id)
+    address = selectors.ga_address_current(enterprise_number=enterprise.number, email_id=email_id)
     if address is None:
         return _gone(request, enterprise, _("Cette adresse e-mail n'est plus enregistrée."))
     data = request.POST if request.method == "POST" else None
@@ -192,7 +169,7 @@ def ga_email_edit(request: HttpRequest, number: str, email_id: int) -> HttpRespo
 def ga_email_remove(request: HttpRequest, number: str, email_id: int) -> HttpResponse:
     """The cross: delete one of a GA's addresses, after a page that asks to confirm."""
     enterprise, actor = permissions.enterprise_for_domain_managers_edit(request, number)
-    address = _address(enterprise, email_id)
+    address = selectors.ga_address_current(enterprise_number=enterprise.number, email_id=email_id)
     if address is None:
         return _gone(request, enterprise, _("Cette adresse e-mail n'est plus enregistrée."))
     if request.method == "POST":
