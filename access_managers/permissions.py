@@ -30,8 +30,9 @@ from users.roles import Role
 
 
 def can_see_gga_page(roles: Roles, enterprise: Enterprise) -> bool:
-    """The enterprise's «Gestion des Gestionnaires d'Accès» page: its GAP and co-GAPs."""
-    return roles.is_gap or roles.is_co_gap
+    """The enterprise's «Gestion des Gestionnaires d'Accès» page: its GAP and co-GAPs, and its GAs
+    (their own domain(s) only, read-only)."""
+    return roles.is_gap or roles.is_co_gap or bool(roles.ga_domains)
 
 
 def can_manage_co_gaps(roles: Roles, enterprise: Enterprise) -> bool:
@@ -45,9 +46,25 @@ def can_designate_gap(roles: Roles, enterprise: Enterprise) -> bool:
     return roles.is_lr
 
 
-def _enterprise_and_roles(request: HttpRequest, number: str) -> tuple[Enterprise, Roles]:
-    """The enterprise in the URL and the person's roles in it; 404 to a stranger to it."""
-    enterprise = selectors.enterprise_with_managers(number=number)
+def can_manage_domain_managers(roles: Roles, enterprise: Enterprise) -> bool:
+    """The GAP and co-GAPs designate and remove GAs of any domain and edit their addresses; they
+    also see the GAP history."""
+    return roles.is_gap or roles.is_co_gap
+
+
+def can_see_who_manages(roles: Roles, enterprise: Enterprise) -> bool:
+    """«Qui gère nos accès ?»: anyone with a role in the enterprise (a blocked user has none)."""
+    return bool(roles)
+
+
+def _enterprise_and_roles(
+    request: HttpRequest,
+    number: str,
+    load: Callable[..., Enterprise | None] = selectors.enterprise_with_managers,
+) -> tuple[Enterprise, Roles]:
+    """The enterprise in the URL (read by `load`) and the person's roles in it; 404 to a stranger
+    to it."""
+    enterprise = load(number=number)
     if enterprise is None:
         raise Http404
     roles = roles_in(niss=request.user.niss, enterprise_number=enterprise.number)
@@ -57,9 +74,12 @@ def _enterprise_and_roles(request: HttpRequest, number: str) -> tuple[Enterprise
 
 
 def _allowed(
-    request: HttpRequest, number: str, can: Callable[[Roles, Enterprise], bool]
+    request: HttpRequest,
+    number: str,
+    can: Callable[[Roles, Enterprise], bool],
+    load: Callable[..., Enterprise | None] = selectors.enterprise_with_managers,
 ) -> tuple[Enterprise, Actor]:
-    enterprise, roles = _enterprise_and_roles(request, number)
+    enterprise, roles = _enterprise_and_roles(request, number, load)
     if not can(roles, enterprise):
         raise PermissionDenied
     return enterprise, Actor.from_request(request, role=roles.actor_role or "", roles=roles)
@@ -73,6 +93,19 @@ def enterprise_for_gga_page(request: HttpRequest, number: str) -> tuple[Enterpri
 def enterprise_for_co_gap_edit(request: HttpRequest, number: str) -> tuple[Enterprise, Actor]:
     """The enterprise whose co-GAPs its GAP names or removes."""
     return _allowed(request, number, can_manage_co_gaps)
+
+
+def enterprise_for_domain_managers_edit(
+    request: HttpRequest, number: str
+) -> tuple[Enterprise, Actor]:
+    """The enterprise whose GAs its GAP or a co-GAP designates, removes, or whose addresses they
+    edit; also its paged GAP history."""
+    return _allowed(request, number, can_manage_domain_managers, selectors.enterprise_named)
+
+
+def enterprise_for_who_manages(request: HttpRequest, number: str) -> tuple[Enterprise, Actor]:
+    """The enterprise whose «Qui gère nos accès ?» page one of its people sees."""
+    return _allowed(request, number, can_see_who_manages, selectors.enterprise_named)
 
 
 def exceptional_request_for_document(

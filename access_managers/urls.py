@@ -3,10 +3,12 @@ from django.urls import path
 from access_managers.views import (
     co_gaps,
     designation,
+    domain_managers,
     enterprises,
     exceptional,
     local_managers,
     social_security,
+    who_manages,
 )
 
 app_name = "access_managers"
@@ -92,4 +94,41 @@ urlpatterns = [
         local_managers.co_gl_add,
         name="co_gl_add_step",
     ),
+    # Issue 13, part 1: the GAs per domain, the GAP history, «Qui gère nos accès ?».
+    path(
+        "access-managers/<enterprise_number:number>/domains/<slug:domain>/add/",
+        domain_managers.ga_add,
+        name="ga_add",
+    ),
+    path(
+        "access-managers/<enterprise_number:number>/gas/<int:term_id>/remove/",
+        domain_managers.ga_remove,
+        name="ga_remove",
+    ),
+    path(
+        "access-managers/<enterprise_number:number>/gas/<int:term_id>/emails/add/",
+        domain_managers.ga_email_add,
+        name="ga_email_add",
+    ),
+    path(
+        "access-managers/<enterprise_number:number>/emails/<int:email_id>/edit/",
+        domain_managers.ga_email_edit,
+        name="ga_email_edit",
+    ),
+    path(
+        "access-managers/<enterprise_number:number>/emails/<int:email_id>/remove/",
+        domain_managers.ga_email_remove,
+        name="ga_email_remove",
+    ),
+    path(
+        "access-managers/<enterprise_number:number>/history/",
+        domain_managers.gap_history,
+        name="gap_history",
+    ),
+    path(
+        "access-managers/<enterprise_number:number>/who/",
+        who_manages.who_manages,
+        name="who_manages",
+    ),
+    path("who-manages/", who_manages.who_manages_list, name="who_manages_list"),
 ]

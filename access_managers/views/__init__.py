@@ -3,6 +3,8 @@
 - designation: the GAP designation's wizards (standard and exceptional) and screen 4;
 - enterprises: the enterprises a person manages and each one's page;
 - co_gaps: naming and removing co-GAPs;
+- domain_managers: the GAs per domain and their addresses, the paged GAP history;
+- who_manages: «Qui gère nos accès ?», for anyone with a role in the enterprise;
 - exceptional: an exceptional request's «Finalisation», document and status pages;
 - social_security: the social security's home, RAE page, a qualité's registration and
   «Utilisateurs», removing co-GLs;

@@ -20,6 +20,7 @@ import shutil
 import urllib.request
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
+from importlib import import_module
 from io import StringIO
 from pathlib import Path
 
@@ -316,6 +317,16 @@ def page(request, browser, live_server, transactional_db, axe_source, html_check
 @pytest.fixture
 def demo(transactional_db):
     """The demo's people and enterprises (`manage.py load_demo`), committed for the live server."""
+    load_demo()
+
+
+def load_demo() -> None:
+    """`manage.py load_demo`, after writing again the catalogue (domains, qualités) that the
+    migrations wrote and the flush ending each transactional test empties."""
+    from django.apps import apps
+
+    if not apps.get_model("enterprises", "Domain").objects.exists():
+        import_module("enterprises.migrations.0002_catalogue").load(apps, None)
     call_command("load_demo", stdout=StringIO())
 
 

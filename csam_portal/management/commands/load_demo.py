@@ -6,12 +6,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from access_managers import selectors as access_manager_selectors
-from access_managers.models import EnterpriseQuality
-from access_managers.services import designation, local_managers, qualities
+from access_managers.models import AccessManager, EnterpriseQuality
+from access_managers.services import designation, domain_managers, local_managers, qualities
 from csam_portal.core.audit import Actor
 from csam_portal.core.bulkload.files import MalformedFile
 from enterprises import services as enterprise_services
-from enterprises.models import Enterprise, Quality
+from enterprises.models import Domain, Enterprise, Quality
 from users.models import Person, SimulatedCard, User
 from users.roles import Role
 from users.services import accounts, persons
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         "Load the demo (enterprises/fixtures/demo, a copy of ../shared/data/demo): the registers, "
         "the back-office account, an account (username = the key of IDENTITIES.md) and the "
         "simulated cards of each demo person, and the registrations of portal.json with their "
-        "GAPs, qualités, GLs and co-GLs. Idempotent: what exists is left as it is."
+        "GAPs, GAs, qualités, GLs and co-GLs. Idempotent: what exists is left as it is."
     )
 
     def handle(self, *args, **options):
@@ -132,8 +132,39 @@ class Command(BaseCommand):
                     actor=actor,
                 )
                 created += 1
+            self._domain_access_managers(registration)
             self.social_security_rows += self._social_security(registration)
         return created
+
+    def _domain_access_managers(self, registration: dict) -> None:
+        """The GAs of portal.json ("domain_access_managers": domain, niss, emails), designated by
+        the enterprise's GAP through the GA services; what exists is left as it is."""
+        entries = registration.get("domain_access_managers") or []
+        if not entries:
+            return
+        enterprise = Enterprise.objects.get(number=registration["enterprise"])
+        gap = User.objects.get(person_id=registration["gap"]["niss"])
+        actor = Actor(user=gap, role=Role.GAP, system_name="load_demo")
+        for entry in entries:
+            domain = Domain.objects.get(code=entry["domain"])
+            term = AccessManager.objects.filter(
+                enterprise=enterprise,
+                domain=domain,
+                person_id=entry["niss"],
+                role=Role.GA,
+                ended_at=None,
+            ).first()
+            if term is None:
+                person = Person.objects.get(niss=entry["niss"])
+                term = domain_managers.ga_add(
+                    enterprise=enterprise, domain=domain, person=person, actor=actor
+                ).obj
+            known = set(term.emails.values_list("email", flat=True))
+            for email in entry.get("emails", []):
+                if email not in known:
+                    domain_managers.ga_email_add(
+                        enterprise=enterprise, term_id=term.pk, email=email, actor=actor
+                    )
 
     def _social_security(self, registration: dict) -> int:
         """The registration's qualités with their GL and co-GLs (portal.json's "qualities"),
