@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import CharField, Value
 
 from access_managers.models import AccessManager, QualityMembership
-from enterprises.selectors import legal_functions_valid_today
+from enterprises.selectors import legal_functions_of_today, legal_functions_valid_today
 from users.roles import Role
 
 
@@ -111,12 +111,12 @@ def _roles(*, niss: str, enterprise_number: str | None) -> dict[str, Roles]:
     )
     # A union takes no ordering: the models' default ones are dropped (`order_by()`).
     terms = list(designations.order_by().union(memberships.order_by(), all=True).order_by())
-    legal = set(
-        legal_functions_valid_today(niss=niss, enterprise_number=enterprise_number)
-        .order_by()
-        .values_list("enterprise_id", flat=True)
-        .distinct()
+    functions = (
+        legal_functions_of_today(niss=niss)
+        if enterprise_number is None
+        else legal_functions_valid_today(niss=niss, enterprise_number=enterprise_number)
     )
+    legal = set(functions.order_by().values_list("enterprise_id", flat=True).distinct())
     by_enterprise: dict[str, list[tuple]] = {number: [] for number in legal}
     for number, *term in terms:
         by_enterprise.setdefault(number, []).append(term)
