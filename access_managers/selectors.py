@@ -14,7 +14,6 @@ from access_managers.models import (
     QualityMembership,
 )
 from enterprises.models import Domain, Enterprise
-from enterprises.selectors import legal_functions_of_today
 
 Role = AccessManager.Role
 
@@ -147,18 +146,10 @@ def current_managers(*, enterprise_number: str) -> list[AccessManager]:
     )
 
 
-def enterprises_of(*, niss: str) -> list[Enterprise]:
-    """The enterprises where `niss` has a role today (legal representative, a designation, an
-    active membership of a qualité), with their names: four queries."""
-    designated = AccessManager.objects.filter(person_id=niss, ended_at=None).values("enterprise_id")
-    member = QualityMembership.objects.filter(
-        person_id=niss, ended_at=None, status=QualityMembership.Status.ACTIVE
-    ).values("quality__enterprise_id")
-    represented = legal_functions_of_today(niss=niss).values("enterprise_id")
+def enterprises_named(*, numbers) -> list[Enterprise]:
+    """The enterprises `numbers`, with their names, by number: two queries."""
     return list(
-        Enterprise.objects.filter(
-            Q(number__in=designated) | Q(number__in=member) | Q(number__in=represented)
-        )
+        Enterprise.objects.filter(number__in=list(numbers))
         .prefetch_related("denominations")
         .order_by("number")
     )

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from access_managers import permissions, selectors
 from access_managers.models import AccessManager
+from access_managers.roles import roles_by_enterprise
 from csam_portal.core.access import guarded_by
 from users.permissions import person_required
 
@@ -21,7 +22,8 @@ Role = AccessManager.Role
 def who_manages_list(request: HttpRequest) -> HttpResponse:
     """The enterprises where the person has a role today, each linking to its «Qui gère nos
     accès ?» page."""
-    enterprises = selectors.enterprises_of(niss=request.user.niss)
+    roles = roles_by_enterprise(niss=request.user.niss)
+    enterprises = selectors.enterprises_named(numbers=roles)
     return render(request, "access_managers/who_manages_list.html", {"enterprises": enterprises})
 
 
