@@ -31,10 +31,14 @@ SIZES = (10, 1000)
 # The pages of the access managers (issue 13), by path under an enterprise number.
 PAGES = {
     "GGA page": "/access-managers/{number}/",
+    "GAP history": "/access-managers/{number}/history/",
+    "Qui gère nos accès ?": "/access-managers/{number}/who/",
+    "RAE page": "/social-security/{number}/",
+    "qualité «Utilisateurs»": "/social-security/qualities/{quality}/users/",
 }
 
 
-def _prepare(env: dict[str, str]) -> dict[int, str]:
+def _prepare(env: dict[str, str]) -> dict[int, dict[str, str]]:
     recreate_database(DATABASE_URL)
     run = {"cwd": ROOT, "env": {**os.environ, **env}, "check": True}
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], **run)
@@ -44,10 +48,13 @@ def _prepare(env: dict[str, str]) -> dict[int, str]:
         "from tests.bench.pages_data import enterprise_with_terms;"
         f"print(' '.join(enterprise_with_terms(f'Bench {{n}}', n) for n in {SIZES!r}))"
     )
-    numbers = subprocess.run(
+    made = subprocess.run(
         [sys.executable, "-c", script], **run, capture_output=True, text=True
     ).stdout.split()
-    return dict(zip(SIZES, numbers, strict=True))
+    return {
+        size: dict(zip(("number", "quality"), entry.split(":"), strict=True))
+        for size, entry in zip(SIZES, made, strict=True)
+    }
 
 
 def _timed(browser: processes.Browser, path: str) -> float:
@@ -85,7 +92,7 @@ def main() -> None:
         browser = processes.Browser(base_url)
         browser.submit("/login/eid/", {"niss": "79021412066", "pin": "1234"})
         paths = {
-            (name, size): template.format(number=numbers[size])
+            (name, size): template.format(**numbers[size])
             for name, template in PAGES.items()
             for size in SIZES
         }
