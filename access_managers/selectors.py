@@ -35,7 +35,7 @@ def access_manager_terms_of(*, niss: str) -> QuerySet[AccessManager]:
         AccessManager.objects.filter(
             person_id=niss, ended_at=None, role__in=[Role.GAP, Role.CO_GAP, Role.GA]
         )
-        .select_related("enterprise")
+        .select_related("enterprise", "domain")
         .prefetch_related("enterprise__denominations")
         .order_by("enterprise_id", "role")
     )

@@ -532,3 +532,17 @@ def test_a_ga_lands_on_the_enterprise_page_and_a_gl_is_not_sent_there(client, wo
     assert ga.url == _page(world)
     assert gl.status_code == 200
     assert _page(world) not in text(gl)
+
+
+def test_my_enterprises_names_the_domain_of_each_ga_term(client, world):
+    from enterprises.models import Domain
+    from tests.factories import DomainManagerFactory
+
+    mobility = Domain.objects.get(code="MOB")
+    DomainManagerFactory(enterprise=world.enterprise, person=world.person("ga"), domain=mobility)
+    world.log_in(client, "ga")
+
+    page = text(client.get(reverse("access_managers:enterprise_list") + "?list"))
+
+    assert f"Gestionnaire d'Accès – {Domain.objects.get(code='SECU').name}" in page
+    assert f"Gestionnaire d'Accès – {mobility.name}" in page
