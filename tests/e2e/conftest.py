@@ -20,13 +20,13 @@ import shutil
 import urllib.request
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
-from importlib import import_module
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
+from tests.helpers import ensure_catalogue
 from tests.processes import Process, free_port
 from tests.services import ROOT, skip_or_fail
 
@@ -323,10 +323,7 @@ def demo(transactional_db):
 def load_demo() -> None:
     """`manage.py load_demo`, after writing again the catalogue (domains, qualités) that the
     migrations wrote and the flush ending each transactional test empties."""
-    from django.apps import apps
-
-    if not apps.get_model("enterprises", "Domain").objects.exists():
-        import_module("enterprises.migrations.0002_catalogue").load(apps, None)
+    ensure_catalogue()
     call_command("load_demo", stdout=StringIO())
 
 
