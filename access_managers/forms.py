@@ -1,4 +1,5 @@
-"""The screens of the GAP designation (flows.md §1) and the co-GAP form: parse, normalise, check.
+"""The screens of the GAP designation (flows.md §1), the co-GAP and GA forms: parse, normalise,
+check.
 
 They read (the registers, the current GAP) and write nothing: what counts an attempt (the
 exceptional procedure's look-ups) is counted by the view, once per submit, before the form is
@@ -360,3 +361,9 @@ class TicketStatusForm(forms.Form):
                 code="invalid_ticket",
             )
         return ticket
+
+
+class ManagerEmailForm(forms.Form):
+    """A GA's address: «Ajouter une adresse e-mail», or the pencil that edits one."""
+
+    email = EmailField(label=_("Adresse e-mail"), max_length=254, autocomplete="off")

@@ -21,16 +21,18 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from access_managers import document_links, selectors
-from access_managers.models import ExceptionalRequest
+from access_managers.models import EnterpriseQuality, ExceptionalRequest
 from access_managers.roles import Roles, roles_in
 from csam_portal.core.audit import Actor
+from enterprises import selectors as enterprise_selectors
 from enterprises.models import Enterprise
 from users.roles import Role
 
 
 def can_see_gga_page(roles: Roles, enterprise: Enterprise) -> bool:
-    """The enterprise's «Gestion des Gestionnaires d'Accès» page: its GAP and co-GAPs."""
-    return roles.is_gap or roles.is_co_gap
+    """The enterprise's «Gestion des Gestionnaires d'Accès» page: its GAP and co-GAPs, and its GAs
+    (their own domain(s) only, read-only)."""
+    return roles.is_gap or roles.is_co_gap or bool(roles.ga_domains)
 
 
 def can_manage_co_gaps(roles: Roles, enterprise: Enterprise) -> bool:
@@ -44,9 +46,25 @@ def can_designate_gap(roles: Roles, enterprise: Enterprise) -> bool:
     return roles.is_lr
 
 
-def _enterprise_and_roles(request: HttpRequest, number: str) -> tuple[Enterprise, Roles]:
-    """The enterprise in the URL and the person's roles in it; 404 to a stranger to it."""
-    enterprise = selectors.enterprise_with_managers(number=number)
+def can_manage_domain_managers(roles: Roles, enterprise: Enterprise) -> bool:
+    """The GAP and co-GAPs designate and remove GAs of any domain and edit their addresses; they
+    also see the GAP history."""
+    return roles.is_gap or roles.is_co_gap
+
+
+def can_see_who_manages(roles: Roles, enterprise: Enterprise) -> bool:
+    """«Qui gère nos accès ?»: anyone with a role in the enterprise (a blocked user has none)."""
+    return bool(roles)
+
+
+def _enterprise_and_roles(
+    request: HttpRequest,
+    number: str,
+    load: Callable[..., Enterprise | None] = selectors.enterprise_with_managers,
+) -> tuple[Enterprise, Roles]:
+    """The enterprise in the URL (read by `load`) and the person's roles in it; 404 to a stranger
+    to it."""
+    enterprise = load(number=number)
     if enterprise is None:
         raise Http404
     roles = roles_in(niss=request.user.niss, enterprise_number=enterprise.number)
@@ -56,9 +74,12 @@ def _enterprise_and_roles(request: HttpRequest, number: str) -> tuple[Enterprise
 
 
 def _allowed(
-    request: HttpRequest, number: str, can: Callable[[Roles, Enterprise], bool]
+    request: HttpRequest,
+    number: str,
+    can: Callable[[Roles, Enterprise], bool],
+    load: Callable[..., Enterprise | None] = selectors.enterprise_with_managers,
 ) -> tuple[Enterprise, Actor]:
-    enterprise, roles = _enterprise_and_roles(request, number)
+    enterprise, roles = _enterprise_and_roles(request, number, load)
     if not can(roles, enterprise):
         raise PermissionDenied
     return enterprise, Actor.from_request(request, role=roles.actor_role or "", roles=roles)
@@ -72,6 +93,19 @@ def enterprise_for_gga_page(request: HttpRequest, number: str) -> tuple[Enterpri
 def enterprise_for_co_gap_edit(request: HttpRequest, number: str) -> tuple[Enterprise, Actor]:
     """The enterprise whose co-GAPs its GAP names or removes."""
     return _allowed(request, number, can_manage_co_gaps)
+
+
+def enterprise_for_domain_managers_edit(
+    request: HttpRequest, number: str
+) -> tuple[Enterprise, Actor]:
+    """The enterprise whose GAs its GAP or a co-GAP designates, removes, or whose addresses they
+    edit; also its paged GAP history."""
+    return _allowed(request, number, can_manage_domain_managers, selectors.enterprise_named)
+
+
+def enterprise_for_who_manages(request: HttpRequest, number: str) -> tuple[Enterprise, Actor]:
+    """The enterprise whose «Qui gère nos accès ?» page one of its people sees."""
+    return _allowed(request, number, can_see_who_manages, selectors.enterprise_named)
 
 
 def exceptional_request_for_document(
@@ -107,3 +141,83 @@ def exceptional_request_for_document_link(
     if not exceptional.document_link_opens:
         raise document_links.DocumentLinkRefused("closed", exceptional)
     return exceptional, Actor.from_request(request)
+
+
+# The social security: qualités and their local managers
+
+SOCIAL_SECURITY = "SECU"  # the domain whose GA manages every qualité's local managers
+
+
+def can_manage_local_managers(roles: Roles, quality: EnterpriseQuality) -> bool:
+    """Change the GL of a qualité, add and remove its co-GLs: the GAP, a co-GAP, or a GA of the
+    social-security domain."""
+    return roles.is_gap or roles.is_co_gap or roles.is_ga_of(SOCIAL_SECURITY)
+
+
+def can_see_rae_page(roles: Roles, enterprise: Enterprise) -> bool:
+    """The «Responsable Accès Entité» page and its «Liste des qualités»: those who manage the
+    local managers of every qualité."""
+    return roles.is_gap or roles.is_co_gap or roles.is_ga_of(SOCIAL_SECURITY)
+
+
+def can_register_quality(roles: Roles, enterprise: Enterprise) -> bool:
+    """Register a new qualité of the enterprise: its GAP or a co-GAP."""
+    return roles.is_gap or roles.is_co_gap
+
+
+def can_list_quality_users(roles: Roles, quality: EnterpriseQuality) -> bool:
+    """A qualité's «Utilisateurs» page: those who manage its local managers, and its GL and
+    co-GLs (not those of another qualité)."""
+    return can_manage_local_managers(roles, quality) or roles.is_local_manager_of(quality.pk)
+
+
+def enterprise_for_rae_page(request: HttpRequest, number: str) -> tuple[Enterprise, Actor]:
+    """The enterprise whose «Responsable Accès Entité» page is shown."""
+    return _social_security_enterprise(request, number, can_see_rae_page)
+
+
+def enterprise_for_quality_registration(
+    request: HttpRequest, number: str
+) -> tuple[Enterprise, Actor]:
+    """The enterprise for which a qualité is registered."""
+    return _social_security_enterprise(request, number, can_register_quality)
+
+
+def quality_for_user_list(request: HttpRequest, quality_id: int) -> tuple[EnterpriseQuality, Actor]:
+    """The qualité whose «Utilisateurs» page is shown."""
+    return _quality(request, quality_id, can_list_quality_users)
+
+
+def quality_for_local_manager_edit(
+    request: HttpRequest, quality_id: int
+) -> tuple[EnterpriseQuality, Actor]:
+    """The qualité whose GL is changed, or whose co-GLs are added or removed."""
+    return _quality(request, quality_id, can_manage_local_managers)
+
+
+def _social_security_enterprise(
+    request: HttpRequest, number: str, can: Callable[[Roles, Enterprise], bool]
+) -> tuple[Enterprise, Actor]:
+    enterprise = enterprise_selectors.enterprise_get(number=number)
+    if enterprise is None:
+        raise Http404
+    roles = roles_in(niss=request.user.niss, enterprise_number=enterprise.number)
+    if not roles:
+        raise Http404  # a stranger must not learn whom the enterprise has
+    if not can(roles, enterprise):
+        raise PermissionDenied
+    return enterprise, Actor.from_request(request, role=roles.actor_role or "", roles=roles)
+
+
+def _quality(
+    request: HttpRequest, quality_id: int, can: Callable[[Roles, EnterpriseQuality], bool]
+) -> tuple[EnterpriseQuality, Actor]:
+    quality = selectors.quality_get(quality_id=quality_id)
+    if quality is None:
+        raise Http404
+    roles = roles_in(niss=request.user.niss, enterprise_number=quality.enterprise_id)
+    if not roles:
+        raise Http404
+    if not can(roles, quality):
+        raise PermissionDenied
+    return quality, Actor.from_request(request, role=roles.actor_role or "", roles=roles)

@@ -1,6 +1,7 @@
 """What a person is in an enterprise: the one answer every app's permissions read.
 
-`roles_in` fills a `Roles` for one person and one enterprise in two queries, whatever the number
+`roles_in` fills a `Roles` for one person and one enterprise in two queries (`roles_by_enterprise`
+the same for every enterprise of the person, by the same code), whatever the number
 of domains, qualités and terms: the legal functions valid today (the register is the truth), the
 person's current designations (GAP, co-GAP, GA per domain, GL / co-GL per qualité) and their
 active memberships as a user of a qualité. Permissions (`<app>/permissions.py`) decide from it;
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import CharField, Value
 
 from access_managers.models import AccessManager, QualityMembership
-from enterprises.selectors import legal_functions_valid_today
+from enterprises.selectors import legal_functions_of_today, legal_functions_valid_today
 from users.roles import Role
 
 
@@ -79,33 +80,58 @@ def roles_in(*, niss: str | None, enterprise_number: str) -> Roles:
     """`niss`'s roles in the enterprise today: two queries (none without a NISS)."""
     if not niss:
         return Roles()
-    designations = AccessManager.objects.filter(
-        enterprise_id=enterprise_number, person_id=niss, ended_at=None
-    ).values_list("role", "domain__code", "quality_id")
-    # A union takes no ordering: the models' default ones are dropped (`order_by()`).
+    return _roles(niss=niss, enterprise_number=enterprise_number).get(enterprise_number, Roles())
+
+
+def roles_by_enterprise(*, niss: str | None) -> dict[str, Roles]:
+    """`niss`'s roles today in every enterprise where they have one, by enterprise number: the
+    same two queries as `roles_in`, whatever the number of enterprises."""
+    if not niss:
+        return {}
+    return _roles(niss=niss, enterprise_number=None)
+
+
+def _roles(*, niss: str, enterprise_number: str | None) -> dict[str, Roles]:
+    """The one reading of roles: the legal functions valid today, then the current designations
+    and active memberships in one UNION; `enterprise_number` None reads every enterprise."""
+    one = {} if enterprise_number is None else {"enterprise_id": enterprise_number}
+    designations = AccessManager.objects.filter(person_id=niss, ended_at=None, **one).values_list(
+        "enterprise_id", "role", "domain__code", "quality_id"
+    )
+    in_quality = {} if enterprise_number is None else {"quality__enterprise_id": enterprise_number}
     memberships = (
         QualityMembership.objects.filter(
-            quality__enterprise_id=enterprise_number,
-            person_id=niss,
-            ended_at=None,
-            status=QualityMembership.Status.ACTIVE,
+            person_id=niss, ended_at=None, status=QualityMembership.Status.ACTIVE, **in_quality
         )
         .annotate(
             as_role=Value(Role.USER, output_field=CharField()),
             no_domain=Value(None, output_field=CharField()),
         )
-        .values_list("as_role", "no_domain", "quality_id")
+        .values_list("quality__enterprise_id", "as_role", "no_domain", "quality_id")
     )
+    # A union takes no ordering: the models' default ones are dropped (`order_by()`).
     terms = list(designations.order_by().union(memberships.order_by(), all=True).order_by())
-    return Roles(
-        is_lr=legal_functions_valid_today(niss=niss, enterprise_number=enterprise_number).exists(),
-        is_gap=any(role == Role.GAP for role, _, _ in terms),
-        is_co_gap=any(role == Role.CO_GAP for role, _, _ in terms),
-        ga_domains=_places(terms, Role.GA, 1),
-        gl_qualities=_places(terms, Role.GL, 2),
-        co_gl_qualities=_places(terms, Role.CO_GL, 2),
-        user_qualities=_places(terms, Role.USER, 2),
+    functions = (
+        legal_functions_of_today(niss=niss)
+        if enterprise_number is None
+        else legal_functions_valid_today(niss=niss, enterprise_number=enterprise_number)
     )
+    legal = set(functions.order_by().values_list("enterprise_id", flat=True).distinct())
+    by_enterprise: dict[str, list[tuple]] = {number: [] for number in legal}
+    for number, *term in terms:
+        by_enterprise.setdefault(number, []).append(term)
+    return {
+        number: Roles(
+            is_lr=number in legal,
+            is_gap=any(role == Role.GAP for role, _, _ in held),
+            is_co_gap=any(role == Role.CO_GAP for role, _, _ in held),
+            ga_domains=_places(held, Role.GA, 1),
+            gl_qualities=_places(held, Role.GL, 2),
+            co_gl_qualities=_places(held, Role.CO_GL, 2),
+            user_qualities=_places(held, Role.USER, 2),
+        )
+        for number, held in by_enterprise.items()
+    }
 
 
 def _places(terms: list[tuple], role: Role, column: int) -> frozenset:

@@ -1,6 +1,15 @@
 from django.urls import path
 
-from access_managers.views import co_gaps, designation, enterprises, exceptional
+from access_managers.views import (
+    co_gaps,
+    designation,
+    domain_managers,
+    enterprises,
+    exceptional,
+    local_managers,
+    social_security,
+    who_manages,
+)
 
 app_name = "access_managers"
 
@@ -38,4 +47,88 @@ urlpatterns = [
         co_gaps.co_gap_remove,
         name="co_gap_remove",
     ),
+    # The social security's «Gestion des accès pour Entreprises et Organisations».
+    path("social-security/", social_security.social_security, name="social_security"),
+    path(
+        "social-security/<enterprise_number:number>/",
+        social_security.rae_page,
+        name="rae_page",
+    ),
+    path(
+        "social-security/<enterprise_number:number>/qualities/register/",
+        social_security.quality_register,
+        name="quality_register",
+    ),
+    path(
+        "social-security/qualities/<int:quality_id>/users/",
+        social_security.quality_users,
+        name="quality_users",
+    ),
+    path(
+        "social-security/qualities/<int:quality_id>/co-local-managers/remove/",
+        social_security.co_gls_remove,
+        name="co_gls_remove",
+    ),
+    path(
+        "social-security/qualities/<int:quality_id>/local-managers/",
+        local_managers.local_manager_start,
+        name="local_manager_start",
+    ),
+    path(
+        "social-security/qualities/<int:quality_id>/local-manager/change/",
+        local_managers.gl_change,
+        name="gl_change",
+    ),
+    path(
+        "social-security/qualities/<int:quality_id>/local-manager/change/<slug:step>/",
+        local_managers.gl_change,
+        name="gl_change_step",
+    ),
+    path(
+        "social-security/qualities/<int:quality_id>/co-local-managers/add/",
+        local_managers.co_gl_add,
+        name="co_gl_add",
+    ),
+    path(
+        "social-security/qualities/<int:quality_id>/co-local-managers/add/<slug:step>/",
+        local_managers.co_gl_add,
+        name="co_gl_add_step",
+    ),
+    # Issue 13, part 1: the GAs per domain, the GAP history, «Qui gère nos accès ?».
+    path(
+        "access-managers/<enterprise_number:number>/domains/<slug:domain>/add/",
+        domain_managers.ga_add,
+        name="ga_add",
+    ),
+    path(
+        "access-managers/<enterprise_number:number>/gas/<int:term_id>/remove/",
+        domain_managers.ga_remove,
+        name="ga_remove",
+    ),
+    path(
+        "access-managers/<enterprise_number:number>/gas/<int:term_id>/emails/add/",
+        domain_managers.ga_email_add,
+        name="ga_email_add",
+    ),
+    path(
+        "access-managers/<enterprise_number:number>/emails/<int:email_id>/edit/",
+        domain_managers.ga_email_edit,
+        name="ga_email_edit",
+    ),
+    path(
+        "access-managers/<enterprise_number:number>/emails/<int:email_id>/remove/",
+        domain_managers.ga_email_remove,
+        name="ga_email_remove",
+    ),
+    path(
+        "access-managers/<enterprise_number:number>/history/",
+        domain_managers.gap_history,
+        name="gap_history",
+    ),
+    path(
+        "access-managers/<enterprise_number:number>/who/",
+        who_manages.who_manages,
+        name="who_manages",
+    ),
+    path("who-manages/", who_manages.who_manages_list, name="who_manages_list"),
 ]

@@ -41,12 +41,6 @@ urlpatterns = [
     path("oidc/authenticate/", fas.fas_login, name="oidc_authentication_init"),
     path("oidc/callback/", fas.fas_callback, name="oidc_authentication_callback"),
     # Services that later flows build: each shows "not yet available" in the portal's look.
-    path(
-        "social-security/",
-        views.upcoming,
-        {"feature": "access_management"},
-        name="social_security",
-    ),
     path("mandates/", views.upcoming, {"feature": "mandates"}, name="mandates"),
     path("admin/", admin.site.urls),
 ]

@@ -27,10 +27,14 @@ def enterprise_get(*, number: str) -> Enterprise | None:
 def legal_functions_valid_today(*, niss: str, enterprise_number: str) -> QuerySet[LegalFunction]:
     """The legal functions `niss` holds in the enterprise today: the register is the truth, so
     an enterprise it no longer lists has no legal representative, whatever functions it had."""
+    return legal_functions_of_today(niss=niss).filter(enterprise_id=enterprise_number)
+
+
+def legal_functions_of_today(*, niss: str) -> QuerySet[LegalFunction]:
+    """The legal functions `niss` holds today, in any enterprise the register still lists."""
     today = timezone.localdate()
     return LegalFunction.objects.filter(
         Q(end_date=None) | Q(end_date__gte=today),
-        enterprise_id=enterprise_number,
         enterprise__removed_from_register_on=None,
         niss=niss,
         start_date__lte=today,

@@ -47,3 +47,14 @@ def register(enterprise, gap_user) -> None:
         enterprise=enterprise, registered_by=gap_user.person, procedure="standard"
     )
     AccessManagerFactory(enterprise=enterprise, person=gap_user.person)
+
+
+def ensure_catalogue() -> None:
+    """Write again the catalogue (domains, qualités, applications) the migrations wrote, if a
+    transactional test's closing flush emptied it."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    if not apps.get_model("enterprises", "Domain").objects.exists():
+        import_module("enterprises.migrations.0002_catalogue").load(apps, None)

@@ -31,14 +31,30 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 @person_required
 @require_GET
 def enterprise_detail(request: HttpRequest, number: str) -> HttpResponse:
-    """The enterprise's «Gestion des Gestionnaires d'Accès» page: its GAP, co-GAPs, history."""
+    """The enterprise's «Gestion des Gestionnaires d'Accès» page: its GAP, co-GAPs, the GAs of
+    every domain, the last GAPs and what threatens continuity; a GA sees only their own domain(s),
+    read-only."""
     enterprise, actor = permissions.enterprise_for_gga_page(request, number)
+    roles = actor.roles
     current_gap = next((term for term in enterprise.gap_terms if term.is_current), None)
+    manages = permissions.can_manage_domain_managers(roles, enterprise)
+    domains = selectors.domain_managers(
+        enterprise_number=enterprise.number, domain_codes=None if manages else roles.ga_domains
+    )
     context = {
         "enterprise": enterprise,
         "current_gap": current_gap,
-        "as_gap": actor.roles.is_gap,
-        "can_manage_co_gaps": permissions.can_manage_co_gaps(actor.roles, enterprise),
-        "can_designate_gap": permissions.can_designate_gap(actor.roles, enterprise),
+        "as_gap": roles.is_gap,
+        "as_co_gap": roles.is_co_gap,
+        "domains": domains,
+        "can_manage_domain_managers": manages,
+        "can_manage_co_gaps": permissions.can_manage_co_gaps(roles, enterprise),
+        "can_designate_gap": permissions.can_designate_gap(roles, enterprise),
     }
+    if manages:  # continuity: what would be left unmanaged without the GAP
+        unmanaged = [entry.domain.name for entry in domains if not entry.terms]
+        qualities = selectors.qualities_without_local_manager(enterprise_number=enterprise.number)
+        unmanaged += [f"{quality.quality.name} {quality.identifier}" for quality in qualities]
+        context["alone"] = not enterprise.co_gaps
+        context["unmanaged"] = unmanaged
     return render(request, "access_managers/enterprise_detail.html", context)

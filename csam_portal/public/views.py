@@ -23,7 +23,6 @@ from users.services import accounts
 
 # The services that later flows build; until then their links lead to a page that says so.
 UPCOMING = {
-    "access_management": _("Gestion des Accès – Sécurité sociale"),
     "mandates": _("Gestion des mandats"),
 }
 

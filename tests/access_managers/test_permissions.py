@@ -70,9 +70,9 @@ def test_register_or_change_the_gap_standard(client, world, role, expected):
 GGA_PAGE = [
     ("anon", 302), ("person", 404), ("lr", 403), ("gap", 200), ("co_gap", 200),
     ("other_lr", 404), ("other_gap", 404), ("other_co_gap", 404), ("staff", 403),
-    # People of the enterprise without the right: 403 (a GA's read-only view of their domain
-    # comes with the access managers' pages); a blocked user has no role: 404, as strangers.
-    ("ga", 403), ("ga_fin", 403), ("gl", 403), ("co_gl", 403), ("gl_other_quality", 403),
+    # A GA sees their own domain, read-only (asserted below); other people of the enterprise
+    # without the right: 403; a blocked user has no role: 404, as strangers.
+    ("ga", 200), ("ga_fin", 200), ("gl", 403), ("co_gl", 403), ("gl_other_quality", 403),
     ("user", 403), ("blocked_user", 404),
     ("other_ga", 404), ("other_gl", 404), ("other_co_gl", 404), ("other_user", 404),
 ]
@@ -93,6 +93,139 @@ def test_see_the_gga_page(client, world, role, status):
     response = client.get(reverse("access_managers:enterprise", args=[world.enterprise.number]))
 
     assert response.status_code == status
+    if role in ("ga", "ga_fin"):  # their own domain only, read-only
+        html = text(response)
+        own = "SECU" if role == "ga" else "FIN"
+        assert f'<h3 id="domain-{own}-title"' in html
+        assert html.count('<h3 id="domain-') == 1  # no other domain
+        for hidden in (
+            "Co-Gestionnaires d'Accès Principaux",
+            "Historique des Gestionnaires d'Accès Principaux",
+            'id="gap-title"',
+            world.person("co_gap").full_name,
+            "Ajouter un Gestionnaire d'Accès",
+            "Ajouter une adresse e-mail",
+            "/remove/",
+            "/edit/",
+            "Continuité",
+        ):
+            assert hidden not in html
+
+
+# fmt: off
+# Designate / remove GAs of E for any domain, edit their e-mails; see the GAP history: GAP and
+# co-GAPs only.
+DOMAIN_MANAGERS = [
+    ("anon", 302), ("person", 404), ("lr", 403), ("gap", 200), ("co_gap", 200),
+    ("other_lr", 404), ("other_gap", 404), ("other_co_gap", 404), ("staff", 403),
+    ("ga", 403), ("ga_fin", 403), ("gl", 403), ("co_gl", 403), ("gl_other_quality", 403),
+    ("user", 403), ("blocked_user", 404),
+    ("other_ga", 404), ("other_gl", 404), ("other_co_gl", 404), ("other_user", 404),
+]
+# «Qui gère nos accès ?»: anyone with a role in E; nobody else learns anything.
+WHO_MANAGES = [
+    ("anon", 302), ("person", 404), ("lr", 200), ("gap", 200), ("co_gap", 200),
+    ("other_lr", 404), ("other_gap", 404), ("other_co_gap", 404), ("staff", 403),
+    ("ga", 200), ("ga_fin", 200), ("gl", 200), ("co_gl", 200), ("gl_other_quality", 200),
+    ("user", 200), ("blocked_user", 404),
+    ("other_ga", 404), ("other_gl", 404), ("other_co_gl", 404), ("other_user", 404),
+]
+# fmt: on
+
+
+def _ga_term(world):
+    return AccessManager.objects.get(
+        enterprise=world.enterprise, person=world.person("ga"), role="GA", ended_at=None
+    )
+
+
+def _ga_address(world):
+    from access_managers.models import ManagerEmail
+
+    return ManagerEmail.objects.create(term=_ga_term(world), email="secu@test.be")
+
+
+def _ga_actions(world):
+    """Each GA action: (URL, what its POST sends, whether it changed anything)."""
+    from access_managers.models import ManagerEmail
+    from tests.factories import PersonFactory
+
+    number = world.enterprise.number
+    person = PersonFactory()
+    term = _ga_term(world)
+    address = _ga_address(world)
+    return {
+        "ga_add": (
+            reverse("access_managers:ga_add", args=[number, "MOB"]),
+            {"niss": person.niss, "add": "1"},
+            lambda: AccessManager.objects.filter(person=person, role="GA").exists(),
+        ),
+        "ga_remove": (
+            reverse("access_managers:ga_remove", args=[number, term.pk]),
+            {},
+            lambda: AccessManager.objects.get(pk=term.pk).ended_at is not None,
+        ),
+        "ga_email_add": (
+            reverse("access_managers:ga_email_add", args=[number, term.pk]),
+            {"email": "new@test.be"},
+            lambda: ManagerEmail.objects.filter(email="new@test.be").exists(),
+        ),
+        "ga_email_edit": (
+            reverse("access_managers:ga_email_edit", args=[number, address.pk]),
+            {"email": "changed@test.be"},
+            lambda: ManagerEmail.objects.filter(email="changed@test.be").exists(),
+        ),
+        "ga_email_remove": (
+            reverse("access_managers:ga_email_remove", args=[number, address.pk]),
+            {},
+            lambda: not ManagerEmail.objects.filter(pk=address.pk).exists(),
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "action", ["ga_add", "ga_remove", "ga_email_add", "ga_email_edit", "ga_email_remove"]
+)
+@pytest.mark.parametrize(("role", "status"), DOMAIN_MANAGERS)
+def test_designate_remove_gas_and_edit_their_emails(client, world, role, status, action):
+    from access_managers.models import ManagerEmail
+
+    url, data, changed = _ga_actions(world)[action]
+    world.log_in(client, role)
+    before = (_state(), list(ManagerEmail.objects.values_list("pk", "email")))
+
+    page = client.get(url)
+    response = client.post(url, data)
+
+    assert page.status_code == status
+    if status == 200:
+        assert response.status_code == 302
+        assert changed()
+    else:
+        assert response.status_code == status
+        assert (_state(), list(ManagerEmail.objects.values_list("pk", "email"))) == before
+
+
+@pytest.mark.parametrize(("role", "status"), DOMAIN_MANAGERS)
+def test_see_the_paged_gap_history(client, world, role, status):
+    world.log_in(client, role)
+
+    response = client.get(reverse("access_managers:gap_history", args=[world.enterprise.number]))
+
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(("role", "status"), WHO_MANAGES)
+def test_see_who_manages_the_enterprise(client, world, role, status):
+    world.log_in(client, role)
+
+    response = client.get(reverse("access_managers:who_manages", args=[world.enterprise.number]))
+
+    assert response.status_code == status
+    if status == 200:
+        assert world.person("ga_fin").full_name in text(response)
+    elif status == 404:
+        assert world.person("ga_fin").full_name not in text(response)
 
 
 @pytest.mark.parametrize(("role", "status"), CO_GAPS)

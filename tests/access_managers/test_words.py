@@ -21,7 +21,8 @@ NOT_YET = (
     "La désignation de Gestionnaires d'Accès par domaine (finances, sécurité sociale…) n'est pas "
     "encore possible dans ce portail."
 )
-TODAY = "il peut désigner des Co-Gestionnaires d'Accès Principaux"
+# Since issue 13 the GAP designates GAs per domain: the page says so instead of NOT_YET.
+TODAY = "Le Gestionnaire d'Accès Principal est Gestionnaire d'Accès de chaque domaine."
 
 
 def text(response) -> str:
@@ -39,25 +40,26 @@ def breadcrumbs(html: str) -> list[tuple[str, str | None]]:
     return trail
 
 
-def test_the_step_2_link_lands_on_a_page_saying_domains_come_later(client, world):
+def test_the_step_2_link_lands_on_a_page_offering_gas_per_domain(client, world):
     world.log_in(client, "gap")
 
     response = client.get(reverse("access_managers:enterprise_list"), follow=True)
 
     assert response.redirect_chain  # one enterprise: straight to its page
     html = text(response)
-    assert NOT_YET in html
+    assert NOT_YET not in html
     assert TODAY in html
+    assert "Ajouter un Gestionnaire d'Accès" in html
 
 
-def test_the_list_of_several_enterprises_says_domains_come_later(client, world):
+def test_the_list_of_several_enterprises_no_longer_says_domains_come_later(client, world):
     AccessManagerFactory(enterprise=world.other, person=world.person("gap"), role="COGAP")
     world.log_in(client, "gap")
 
     html = text(client.get(reverse("access_managers:enterprise_list")))
 
     assert "Choisissez l'entreprise dont vous gérez les accès." in html
-    assert NOT_YET in html
+    assert NOT_YET not in html
 
 
 def _co_gap_pages(world):

@@ -10,10 +10,7 @@ from django.urls import reverse
 from tests.helpers import text
 
 PUBLIC_PAGES = ["home", "about", "access_management", "guide", "contact", "cookies"]
-UPCOMING_PAGES = [
-    "social_security",
-    "mandates",
-]
+UPCOMING_PAGES = ["mandates"]
 
 
 class _Links(HTMLParser):
@@ -88,6 +85,18 @@ def test_a_service_not_built_yet_says_so_in_the_portals_look(client, name):
     html = text(response)
     assert "Ce service n'est pas encore disponible sur ce portail." in html
     assert "portal/portal.css" in html
+
+
+def test_gestion_des_acces_leads_to_the_social_securitys_home_after_login(client, world):
+    html = text(client.get(reverse("access_management")))
+    home = reverse("access_managers:social_security")
+    assert f'href="{home}"' in html
+
+    assert client.get(home).url.startswith(reverse("users:login"))
+    world.log_in(client, "gap")
+    page = text(client.get(home))
+    assert "Gestion des accès pour Entreprises et Organisations" in page
+    assert "Ce service n'est pas encore disponible sur ce portail." not in page
 
 
 def test_every_link_of_the_public_pages_leads_to_a_page(client, db):

@@ -22,14 +22,17 @@ PAGES = [
     "contact",
     "cookies",
     "mandates",
-    "social_security",
     "users:login",
     "users:login_eid",
     "users:login_itsme",
     "users:login_email_code",
     "access_managers:gap_exceptional",
 ]
-LOGGED_IN_PAGES = ["users:digital_keys", "access_managers:enterprise_list"]
+LOGGED_IN_PAGES = [
+    "users:digital_keys",
+    "access_managers:enterprise_list",
+    "access_managers:social_security",
+]
 MAIN_PAGES = ["home", "about", "access_management", "guide", "contact", "cookies", "users:login"]
 DEFAULT = (
     "CSAM, la porte d'accès aux services en ligne de l'État, pour les citoyens comme pour les "

@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from tests.helpers import ensure_catalogue
 from tests.processes import Process, free_port
 from tests.services import ROOT, skip_or_fail
 
@@ -316,6 +317,13 @@ def page(request, browser, live_server, transactional_db, axe_source, html_check
 @pytest.fixture
 def demo(transactional_db):
     """The demo's people and enterprises (`manage.py load_demo`), committed for the live server."""
+    load_demo()
+
+
+def load_demo() -> None:
+    """`manage.py load_demo`, after writing again the catalogue (domains, qualités) that the
+    migrations wrote and the flush ending each transactional test empties."""
+    ensure_catalogue()
     call_command("load_demo", stdout=StringIO())
 
 

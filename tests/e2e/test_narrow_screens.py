@@ -4,16 +4,15 @@ compounds) and Groupe Horizon's tables have rows to fill them. The flows run at 
 this walk reaches the pages they do not, in every language."""
 
 import datetime
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
 
 from access_managers.models import AccessManager
 from enterprises.models import Enterprise
+from tests.e2e.conftest import load_demo
 from tests.factories import AccessManagerFactory
 from users.models import Person
 
@@ -52,7 +51,7 @@ PERSONAL_PAGES = [
 def horizon(transactional_db) -> AccessManager:
     """The demo, with Groupe Horizon's page at its longest: a GAP before Nathalie (two rows of
     history) and a co-GAP with a long e-mail address, returned."""
-    call_command("load_demo", stdout=StringIO())
+    load_demo()
     enterprise = Enterprise.objects.get(number=HORIZON)
     marc = Person.objects.get(niss=MARC)
     AccessManagerFactory(

@@ -93,3 +93,21 @@ def password_hash_for(password: str, *, user: User | None = None) -> str:
     """Check `password` against the password rules (ValidationError) and hash it."""
     validate_password(password, user=user)
     return make_password(password)
+
+
+@transaction.atomic
+def account_username_set(*, account: User, username: str, actor: audit.Actor) -> User:
+    """Give an account that has none (a person who logged in with a digital key only) a
+    username, e.g. when they become local manager of a qualité.
+
+    Raises ValidationError if the account has a username already, or the username is taken.
+    """
+    if account.username:
+        raise ValidationError(_("Ce compte a déjà un nom d'utilisateur."), code="has_username")
+    if User.objects.filter(username=username).exists():
+        raise ValidationError(_("Ce nom d'utilisateur est déjà pris."), code="username_taken")
+    with audit.change(actor, "user_username_set", account):
+        account.username = username
+        account.full_clean()
+        account.save(update_fields=["username"])
+    return account

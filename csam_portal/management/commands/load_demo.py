@@ -6,11 +6,14 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from access_managers import selectors as access_manager_selectors
-from access_managers.services import designation
+from access_managers.models import AccessManager, EnterpriseQuality
+from access_managers.services import designation, domain_managers, local_managers, qualities
 from csam_portal.core.audit import Actor
 from csam_portal.core.bulkload.files import MalformedFile
 from enterprises import services as enterprise_services
+from enterprises.models import Domain, Enterprise, Quality
 from users.models import Person, SimulatedCard, User
+from users.roles import Role
 from users.services import accounts, persons
 
 DEMO_DIR = Path(__file__).resolve().parents[3] / "enterprises" / "fixtures" / "demo"
@@ -24,7 +27,7 @@ class Command(BaseCommand):
         "Load the demo (enterprises/fixtures/demo, a copy of ../shared/data/demo): the registers, "
         "the back-office account, an account (username = the key of IDENTITIES.md) and the "
         "simulated cards of each demo person, and the registrations of portal.json with their "
-        "GAPs. Idempotent: what exists is left as it is."
+        "GAPs, GAs, qualités, GLs and co-GLs. Idempotent: what exists is left as it is."
     )
 
     def handle(self, *args, **options):
@@ -60,9 +63,12 @@ class Command(BaseCommand):
         if demo_accounts:
             done.append(f"{demo_accounts} demo accounts")
 
+        self.social_security_rows = 0
         registrations = self._registrations(portal["registrations"], actor)
         if registrations:
             done.append(f"{registrations} registrations")
+        if self.social_security_rows:
+            done.append(f"{self.social_security_rows} qualités and local managers")
 
         summary = ", ".join(done) if done else "nothing new"
         self.stdout.write(f"Demo loaded: {summary}.")
@@ -114,17 +120,92 @@ class Command(BaseCommand):
         created = 0
         for registration in registrations:
             number, gap = registration["enterprise"], registration["gap"]
-            if access_manager_selectors.gap_current(enterprise_number=number) is not None:
-                continue
-            person = Person.objects.get(niss=gap["niss"])
-            designation.gap_designate(
-                enterprise_number=number,
-                requester=person,
-                person=person,
-                email=gap["email"],
-                phone=gap["phone"],
-                seen_gap=None,  # checked above: the enterprise has no GAP yet
-                actor=actor,
-            )
-            created += 1
+            if access_manager_selectors.gap_current(enterprise_number=number) is None:
+                person = Person.objects.get(niss=gap["niss"])
+                designation.gap_designate(
+                    enterprise_number=number,
+                    requester=person,
+                    person=person,
+                    email=gap["email"],
+                    phone=gap["phone"],
+                    seen_gap=None,  # checked above: the enterprise has no GAP yet
+                    actor=actor,
+                )
+                created += 1
+            self._domain_access_managers(registration)
+            self.social_security_rows += self._social_security(registration)
         return created
+
+    def _domain_access_managers(self, registration: dict) -> None:
+        """The GAs of portal.json ("domain_access_managers": domain, niss, emails), designated by
+        the enterprise's GAP through the GA services; what exists is left as it is."""
+        entries = registration.get("domain_access_managers") or []
+        if not entries:
+            return
+        enterprise = Enterprise.objects.get(number=registration["enterprise"])
+        gap = User.objects.get(person_id=registration["gap"]["niss"])
+        actor = Actor(user=gap, role=Role.GAP, system_name="load_demo")
+        for entry in entries:
+            domain = Domain.objects.get(code=entry["domain"])
+            term = AccessManager.objects.filter(
+                enterprise=enterprise,
+                domain=domain,
+                person_id=entry["niss"],
+                role=Role.GA,
+                ended_at=None,
+            ).first()
+            if term is None:
+                person = Person.objects.get(niss=entry["niss"])
+                term = domain_managers.ga_add(
+                    enterprise=enterprise, domain=domain, person=person, actor=actor
+                ).obj
+            known = set(term.emails.values_list("email", flat=True))
+            for email in entry.get("emails", []):
+                if email not in known:
+                    domain_managers.ga_email_add(
+                        enterprise=enterprise, term_id=term.pk, email=email, actor=actor
+                    )
+
+    def _social_security(self, registration: dict) -> int:
+        """The registration's qualités with their GL and co-GLs (portal.json's "qualities"),
+        through the social security's services, done by the enterprise's GAP (whose demo
+        account `_accounts` made); what exists is left as it is. Returns the rows made."""
+        gap_account = User.objects.get(person_id=registration["gap"]["niss"])
+        actor = Actor(user=gap_account, role=Role.GAP, system_name="load_demo")
+        enterprise = Enterprise.objects.get(number=registration["enterprise"])
+        made = 0
+        for entry in registration.get("qualities", []):
+            catalogue = Quality.objects.get(code=entry["quality"])
+            quality = EnterpriseQuality.objects.filter(
+                quality=catalogue, identifier=entry["identifier"]
+            ).first()
+            if quality is None:
+                quality = qualities.quality_register(
+                    enterprise=enterprise,
+                    quality=catalogue,
+                    identifier=entry["identifier"],
+                    actor=actor,
+                )
+                made += 1
+            local = quality.managers.filter(ended_at=None)
+            gl = entry.get("local_manager")
+            if gl and not local.filter(role=Role.GL).exists():
+                self._local_manager(local_managers.gl_change, quality, gl, actor)
+                made += 1
+            for co_gl in entry.get("co_local_managers", []):
+                if not local.filter(person_id=co_gl["niss"]).exists():
+                    self._local_manager(local_managers.co_gl_add, quality, co_gl, actor)
+                    made += 1
+        return made
+
+    @staticmethod
+    def _local_manager(service, quality, manager: dict, actor: Actor) -> None:
+        service(
+            quality=quality,
+            person=Person.objects.get(niss=manager["niss"]),
+            username=manager["username"],
+            email=manager["email"],
+            local_email="",
+            applications=[],
+            actor=actor,
+        )

@@ -1,0 +1,123 @@
+"""An enterprise's qualités in the social security, and their users."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from access_managers.models.terms import Term
+from enterprises.models import Enterprise, Quality, SecuredApplication
+from users.models import person_key
+
+
+class EnterpriseQuality(models.Model):
+    """A qualité the enterprise holds in the social security (e.g. «Employeur ONSS» with its
+    matricule): its local managers and users are managed under it."""
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        verbose_name=_("entreprise"),
+        on_delete=models.PROTECT,
+        related_name="qualities",
+    )
+    quality = models.ForeignKey(
+        Quality, verbose_name=_("qualité"), on_delete=models.PROTECT, related_name="+"
+    )
+    identifier = models.CharField(_("identifiant"), max_length=100)
+    registered_at = models.DateTimeField(_("enregistrée le"), default=timezone.now)
+    registered_by = person_key(_("enregistrée par"), db_column="registered_by_niss")
+
+    class Meta:
+        verbose_name = _("qualité de l'entreprise")
+        verbose_name_plural = _("qualités de l'entreprise")
+        ordering = ["enterprise", "quality", "identifier"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quality", "identifier"],
+                name="enterprisequality_one_per_identifier",
+                violation_error_message=_(
+                    "Cette qualité est déjà enregistrée avec cet identifiant."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quality} {self.identifier} ({self.enterprise_id})"
+
+
+class QualityMembership(Term):
+    """One person's term as a user of one qualité of an enterprise; a blocked user has no rights
+    from it (access.md: USER(E,Q) is an active user)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("actif")
+        BLOCKED = "blocked", _("bloqué")
+
+    quality = models.ForeignKey(
+        EnterpriseQuality,
+        verbose_name=_("qualité"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    status = models.CharField(_("statut"), max_length=7, choices=Status, default=Status.ACTIVE)
+    email = models.EmailField(_("adresse e-mail utilisateur"), blank=True)
+    # For the person's own contacts with the Eranova contact centre (flows.md §3).
+    local_email = models.EmailField(_("adresse e-mail locale"), blank=True)
+    applications = models.ManyToManyField(
+        SecuredApplication,
+        verbose_name=_("applications sécurisées"),
+        through="MembershipApplication",
+        related_name="+",
+    )
+
+    class Meta(Term.Meta):
+        verbose_name = _("utilisateur d'une qualité")
+        verbose_name_plural = _("utilisateurs d'une qualité")
+        ordering = ["quality", "person"]
+        constraints = [
+            *Term.Meta.constraints,
+            models.UniqueConstraint(
+                fields=["quality", "person"],
+                condition=Q(ended_at=None),
+                name="qualitymembership_one_current_term",
+                violation_error_message=_("Cette personne est déjà utilisateur de cette qualité."),
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["person"], condition=Q(ended_at=None), name="qualitymembership_current"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} ({self.quality_id})"
+
+
+class MembershipApplication(models.Model):
+    """A secured application a user of a qualité may use, since when and granted by whom
+    («Mes applications»)."""
+
+    membership = models.ForeignKey(
+        QualityMembership, on_delete=models.CASCADE, related_name="granted_applications"
+    )
+    application = models.ForeignKey(
+        SecuredApplication,
+        verbose_name=_("application sécurisée"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    granted_at = models.DateTimeField(_("depuis le"), default=timezone.now)
+    granted_by = person_key(_("accordée par"), db_column="granted_by_niss")
+
+    class Meta:
+        verbose_name = _("application d'un utilisateur")
+        verbose_name_plural = _("applications des utilisateurs")
+        ordering = ["membership", "application"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["membership", "application"], name="membershipapplication_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id}: {self.application_id}"

@@ -1,0 +1,87 @@
+"""The GAs per domain (flows.md §3): Nathalie, GAP of Groupe Horizon, adds Emma Wouters as GA of
+«Mobilité», gives her an address, changes it with the pencil, deletes it with the cross and
+removes her; Marc Dupont (GA Finances) sees his domain read-only and «Qui gère nos accès ?»."""
+
+from playwright.sync_api import expect
+
+from access_managers.models import AccessManager
+
+HORIZON, NATHALIE, EMMA, MARC = "0462837478", "79021412066", "95121213829", "72030312557"
+
+
+def _log_in(page, a11y, niss):
+    page.goto(f"/access-managers/{HORIZON}/")
+    a11y(page)
+    page.get_by_role("link", name="IDENTIFICATION avec un lecteur de cartes eID").click()
+    a11y(page)
+    page.get_by_label("Numéro de registre national").fill(niss)
+    page.get_by_label("Code PIN").fill("1234")
+    page.get_by_role("button", name="Se connecter").click()
+    expect(
+        page.get_by_role("heading", level=1, name="Gestion des Gestionnaires d'Accès")
+    ).to_be_visible()
+    a11y(page)
+
+
+def test_nathalie_adds_a_ga_of_mobility_and_edits_her_addresses(page, a11y, demo):
+    _log_in(page, a11y, NATHALIE)
+    expect(page.get_by_text("Continuité de la gestion des accès")).to_be_visible()
+
+    page.get_by_role("link", name="Ajouter un Gestionnaire d'Accès – Mobilité").click()
+    a11y(page)
+    page.get_by_label("NISS").fill(EMMA)
+    page.get_by_role("button", name="Rechercher").click()
+    expect(page.get_by_text("Emma Wouters")).to_be_visible()
+    a11y(page)
+    page.get_by_role("button", name="Ajouter", exact=True).click()
+    mobility = page.locator("#domain-MOB")
+    expect(mobility).to_contain_text("Emma Wouters")
+    a11y(page)
+    term = AccessManager.objects.get(enterprise=HORIZON, role="GA", person=EMMA, ended_at=None)
+    assert term.domain.code == "MOB"
+
+    mobility.get_by_role("link", name="Ajouter une adresse e-mail pour Emma Wouters").click()
+    a11y(page)
+    page.get_by_label("Adresse e-mail").fill("emma@horizon.example")
+    page.get_by_role("button", name="Ajouter", exact=True).click()
+    expect(mobility).to_contain_text("emma@horizon.example")
+    a11y(page)
+
+    mobility.get_by_role("link", name="Modifier l'adresse emma@horizon.example").click()
+    a11y(page)
+    page.get_by_label("Adresse e-mail").fill("mobilite@horizon.example")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(mobility).to_contain_text("mobilite@horizon.example")
+    a11y(page)
+
+    mobility.get_by_role("link", name="Supprimer l'adresse mobilite@horizon.example").click()
+    a11y(page)
+    page.get_by_role("button", name="Supprimer").click()
+    expect(mobility).not_to_contain_text("mobilite@horizon.example")
+    a11y(page)
+
+    mobility.get_by_role("link", name="Supprimer Emma Wouters").click()
+    a11y(page)
+    page.get_by_role("button", name="Supprimer").click()
+    expect(mobility).not_to_contain_text("Emma Wouters")
+    a11y(page)
+
+    page.get_by_role("link", name="Tout l'historique des Gestionnaires d'Accès Principaux").click()
+    a11y(page)
+
+
+def test_marc_sees_his_domain_read_only_and_who_manages(page, a11y, demo):
+    _log_in(page, a11y, MARC)
+    expect(page.locator("#domain-FIN")).to_contain_text("finances@horizon.example")
+    expect(page.locator("#domain-MOB")).to_have_count(0)
+    expect(
+        page.get_by_role("link", name="Ajouter un Gestionnaire d'Accès – Finances")
+    ).to_have_count(0)
+
+    page.get_by_role("link", name="Qui gère nos accès ?").first.click()
+    a11y(page)
+    page.get_by_role("link", name="Groupe Horizon").click()
+    expect(page.get_by_role("heading", level=1, name="Qui gère nos accès ?")).to_be_visible()
+    expect(page.get_by_role("main")).to_contain_text("Nathalie Leroy")
+    expect(page.get_by_role("main")).to_contain_text("finances@horizon.example")
+    a11y(page)
