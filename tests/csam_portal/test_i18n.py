@@ -103,6 +103,18 @@ def test_french_catalogue_repeats_its_msgids_typeset_in_french():
     assert different == []
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_catalogue_has_an_untranslated_or_fuzzy_entry(language):
+    """gettext ignores a fuzzy translation: the page would show the French msgid as written."""
+    incomplete = [
+        entry.msgid
+        for entry in _catalogue(language)
+        if not entry.obsolete and (not entry.translated() or "fuzzy" in entry.flags)
+    ]
+
+    assert incomplete == []
+
+
 @pytest.mark.parametrize("language", ["nl", "de", "en"])
 def test_no_space_before_a_colon_outside_french(language):
     spaced = [e.msgstr for e in _catalogue(language) if re.search(r"\s:(\s|<|$)", e.msgstr)]

@@ -24,6 +24,11 @@ class Command(BaseCommand):
                 if entry.obsolete:
                     continue
                 changed += _typeset(language, entry)
+                if language == "fr" and "fuzzy" in entry.flags:
+                    # msgmerge guesses from a near msgid; a French translation is its msgid.
+                    entry.flags.remove("fuzzy")
+                    entry.previous_msgid = entry.previous_msgid_plural = None
+                    changed += 1
             catalogue.save()
         self.stdout.write(f"Typeset the catalogues: {changed} translations changed.")
 
