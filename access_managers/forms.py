@@ -227,8 +227,8 @@ class ConfirmationStepForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
-class CoGapSearchForm(forms.Form):
-    """The person to name co-GAP, found by their NISS in the national register."""
+class PersonSearchForm(forms.Form):
+    """The person to designate (co-GAP, GA), found by their NISS in the national register."""
 
     niss = NissField(label=_("Numéro de registre national (NISS)"))
 
@@ -242,7 +242,7 @@ class CoGapSearchForm(forms.Form):
         return niss
 
 
-class CoGapAddForm(CoGapSearchForm):
+class CoGapAddForm(PersonSearchForm):
     """Once the person's name is shown: their e-mail address, then «Ajouter»."""
 
     email = EmailField(label=_("E-mail"), max_length=254, autocomplete="off")

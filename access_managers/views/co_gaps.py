@@ -29,7 +29,7 @@ def co_gap_add(request: HttpRequest, number: str) -> HttpResponse:
     """Name a co-GAP: search by NISS → the person's name → e-mail → «Ajouter»."""
     enterprise, actor = permissions.enterprise_for_co_gap_edit(request, number)
     adding = request.method == "POST" and "add" in request.POST
-    form_class = forms.CoGapAddForm if adding else forms.CoGapSearchForm
+    form_class = forms.CoGapAddForm if adding else forms.PersonSearchForm
     form = form_class(request.POST if request.method == "POST" else None)
     person = None
     if form.is_valid():

@@ -61,7 +61,7 @@ def ga_add(request: HttpRequest, number: str, domain: str) -> HttpResponse:
     if domain is None:
         raise Http404
     adding = request.method == "POST" and "add" in request.POST
-    form = forms.CoGapSearchForm(request.POST if request.method == "POST" else None)
+    form = forms.PersonSearchForm(request.POST if request.method == "POST" else None)
     person = None
     if form.is_valid():
         person = form.person
