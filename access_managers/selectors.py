@@ -123,6 +123,18 @@ def domain_managers(
     return list(by_code.values())
 
 
+def continuity_risks(
+    *, enterprise: Enterprise, domains: list[DomainManagers]
+) -> tuple[bool, list[str]]:
+    """What would be left unmanaged without the GAP: whether the enterprise (with its `co_gaps`
+    fetched) has no co-GAP, and the names of the domains (of `domains`, as `domain_managers` gives
+    them) and qualités managed by nobody else. One query."""
+    unmanaged = [entry.domain.name for entry in domains if not entry.terms]
+    qualities = qualities_without_local_manager(enterprise_number=enterprise.number)
+    unmanaged += [f"{quality.quality.name} {quality.identifier}" for quality in qualities]
+    return not enterprise.co_gaps, unmanaged
+
+
 def qualities_without_local_manager(*, enterprise_number: str) -> list[EnterpriseQuality]:
     """The enterprise's qualités that have no current GL nor co-GL: one query."""
     current = Q(managers__ended_at=None, managers__role__in=[Role.GL, Role.CO_GL])

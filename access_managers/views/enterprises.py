@@ -51,10 +51,8 @@ def enterprise_detail(request: HttpRequest, number: str) -> HttpResponse:
         "can_manage_co_gaps": permissions.can_manage_co_gaps(roles, enterprise),
         "can_designate_gap": permissions.can_designate_gap(roles, enterprise),
     }
-    if manages:  # continuity: what would be left unmanaged without the GAP
-        unmanaged = [entry.domain.name for entry in domains if not entry.terms]
-        qualities = selectors.qualities_without_local_manager(enterprise_number=enterprise.number)
-        unmanaged += [f"{quality.quality.name} {quality.identifier}" for quality in qualities]
-        context["alone"] = not enterprise.co_gaps
-        context["unmanaged"] = unmanaged
+    if manages:
+        context["alone"], context["unmanaged"] = selectors.continuity_risks(
+            enterprise=enterprise, domains=domains
+        )
     return render(request, "access_managers/enterprise_detail.html", context)
