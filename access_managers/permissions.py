@@ -23,9 +23,10 @@ from django.http import Http404, HttpRequest
 from access_managers import document_links, selectors
 from access_managers.models import EnterpriseQuality, ExceptionalRequest
 from access_managers.roles import Roles, roles_in
+from access_managers.selectors import EnterpriseDomain
 from csam_portal.core.audit import Actor
 from enterprises import selectors as enterprise_selectors
-from enterprises.models import Enterprise
+from enterprises.models import Domain, Enterprise
 from users.roles import Role
 
 
@@ -52,6 +53,12 @@ def can_manage_domain_managers(roles: Roles, enterprise: Enterprise) -> bool:
     return roles.is_gap or roles.is_co_gap
 
 
+def can_see_domain_managers(roles: Roles, domain: Domain) -> bool:
+    """A domain's page, its GAs and their addresses: the GAP and co-GAPs (who manage them), and
+    the domain's own GAs (read-only)."""
+    return roles.is_gap or roles.is_co_gap or roles.is_ga_of(domain.code)
+
+
 def can_see_who_manages(roles: Roles, enterprise: Enterprise) -> bool:
     """«Qui gère nos accès ?»: anyone with a role in the enterprise (a blocked user has none)."""
     return bool(roles)
@@ -60,7 +67,7 @@ def can_see_who_manages(roles: Roles, enterprise: Enterprise) -> bool:
 def _enterprise_and_roles(
     request: HttpRequest,
     number: str,
-    load: Callable[..., Enterprise | None] = selectors.enterprise_with_managers,
+    load: Callable[..., Enterprise | None] = enterprise_selectors.enterprise_named,
 ) -> tuple[Enterprise, Roles]:
     """The enterprise in the URL (read by `load`) and the person's roles in it; 404 to a stranger
     to it."""
@@ -77,7 +84,7 @@ def _allowed(
     request: HttpRequest,
     number: str,
     can: Callable[[Roles, Enterprise], bool],
-    load: Callable[..., Enterprise | None] = selectors.enterprise_with_managers,
+    load: Callable[..., Enterprise | None] = enterprise_selectors.enterprise_named,
 ) -> tuple[Enterprise, Actor]:
     enterprise, roles = _enterprise_and_roles(request, number, load)
     if not can(roles, enterprise):
@@ -99,13 +106,27 @@ def enterprise_for_domain_managers_edit(
     request: HttpRequest, number: str
 ) -> tuple[Enterprise, Actor]:
     """The enterprise whose GAs its GAP or a co-GAP designates, removes, or whose addresses they
-    edit; also its paged GAP history."""
-    return _allowed(request, number, can_manage_domain_managers, selectors.enterprise_named)
+    edit; also its paged lists of co-GAPs and of GAP terms."""
+    return _allowed(request, number, can_manage_domain_managers)
+
+
+def domain_for_domain_page(
+    request: HttpRequest, number: str, code: str
+) -> tuple[EnterpriseDomain, Actor]:
+    """The domain whose GAs and their addresses the enterprise's page of that domain shows."""
+    enterprise, roles = _enterprise_and_roles(request, number)
+    domain = selectors.domain_get(code=code)
+    if domain is None:
+        raise Http404
+    if not can_see_domain_managers(roles, domain):
+        raise PermissionDenied
+    actor = Actor.from_request(request, role=roles.actor_role or "", roles=roles)
+    return EnterpriseDomain(enterprise, domain), actor
 
 
 def enterprise_for_who_manages(request: HttpRequest, number: str) -> tuple[Enterprise, Actor]:
     """The enterprise whose «Qui gère nos accès ?» page one of its people sees."""
-    return _allowed(request, number, can_see_who_manages, selectors.enterprise_named)
+    return _allowed(request, number, can_see_who_manages)
 
 
 def exceptional_request_for_document(
@@ -173,14 +194,14 @@ def can_list_quality_users(roles: Roles, quality: EnterpriseQuality) -> bool:
 
 def enterprise_for_rae_page(request: HttpRequest, number: str) -> tuple[Enterprise, Actor]:
     """The enterprise whose «Responsable Accès Entité» page is shown."""
-    return _social_security_enterprise(request, number, can_see_rae_page)
+    return _allowed(request, number, can_see_rae_page)
 
 
 def enterprise_for_quality_registration(
     request: HttpRequest, number: str
 ) -> tuple[Enterprise, Actor]:
     """The enterprise for which a qualité is registered."""
-    return _social_security_enterprise(request, number, can_register_quality)
+    return _allowed(request, number, can_register_quality)
 
 
 def quality_for_user_list(request: HttpRequest, quality_id: int) -> tuple[EnterpriseQuality, Actor]:
@@ -193,20 +214,6 @@ def quality_for_local_manager_edit(
 ) -> tuple[EnterpriseQuality, Actor]:
     """The qualité whose GL is changed, or whose co-GLs are added or removed."""
     return _quality(request, quality_id, can_manage_local_managers)
-
-
-def _social_security_enterprise(
-    request: HttpRequest, number: str, can: Callable[[Roles, Enterprise], bool]
-) -> tuple[Enterprise, Actor]:
-    enterprise = enterprise_selectors.enterprise_get(number=number)
-    if enterprise is None:
-        raise Http404
-    roles = roles_in(niss=request.user.niss, enterprise_number=enterprise.number)
-    if not roles:
-        raise Http404  # a stranger must not learn whom the enterprise has
-    if not can(roles, enterprise):
-        raise PermissionDenied
-    return enterprise, Actor.from_request(request, role=roles.actor_role or "", roles=roles)
 
 
 def _quality(

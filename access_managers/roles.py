@@ -1,6 +1,6 @@
 """What a person is in an enterprise: the one answer every app's permissions read.
 
-`roles_in` fills a `Roles` for one person and one enterprise in two queries (`roles_by_enterprise`
+`roles_in` fills a `Roles` for one person and one enterprise in one query (`roles_by_enterprise`
 the same for every enterprise of the person, by the same code), whatever the number
 of domains, qualités and terms: the legal functions valid today (the register is the truth), the
 person's current designations (GAP, co-GAP, GA per domain, GL / co-GL per qualité) and their
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, Value
+from django.db.models import CharField, IntegerField, Value
 
 from access_managers.models import AccessManager, QualityMembership
 from enterprises.selectors import legal_functions_of_today, legal_functions_valid_today
@@ -77,7 +77,7 @@ class Roles:
 
 
 def roles_in(*, niss: str | None, enterprise_number: str) -> Roles:
-    """`niss`'s roles in the enterprise today: two queries (none without a NISS)."""
+    """`niss`'s roles in the enterprise today: one query (none without a NISS)."""
     if not niss:
         return Roles()
     return _roles(niss=niss, enterprise_number=enterprise_number).get(enterprise_number, Roles())
@@ -92,8 +92,8 @@ def roles_by_enterprise(*, niss: str | None) -> dict[str, Roles]:
 
 
 def _roles(*, niss: str, enterprise_number: str | None) -> dict[str, Roles]:
-    """The one reading of roles: the legal functions valid today, then the current designations
-    and active memberships in one UNION; `enterprise_number` None reads every enterprise."""
+    """The one reading of roles: the current designations, the active memberships and the legal
+    functions valid today in one UNION; `enterprise_number` None reads every enterprise."""
     one = {} if enterprise_number is None else {"enterprise_id": enterprise_number}
     designations = AccessManager.objects.filter(person_id=niss, ended_at=None, **one).values_list(
         "enterprise_id", "role", "domain__code", "quality_id"
@@ -109,16 +109,23 @@ def _roles(*, niss: str, enterprise_number: str | None) -> dict[str, Roles]:
         )
         .values_list("quality__enterprise_id", "as_role", "no_domain", "quality_id")
     )
-    # A union takes no ordering: the models' default ones are dropped (`order_by()`).
-    terms = list(designations.order_by().union(memberships.order_by(), all=True).order_by())
     functions = (
         legal_functions_of_today(niss=niss)
         if enterprise_number is None
         else legal_functions_valid_today(niss=niss, enterprise_number=enterprise_number)
+    ).annotate(
+        as_role=Value(Role.LR, output_field=CharField()),
+        no_domain=Value(None, output_field=CharField()),
+        no_quality=Value(None, output_field=IntegerField()),
     )
-    legal = set(functions.order_by().values_list("enterprise_id", flat=True).distinct())
-    by_enterprise: dict[str, list[tuple]] = {number: [] for number in legal}
-    for number, *term in terms:
+    legal_rows = functions.values_list("enterprise_id", "as_role", "no_domain", "no_quality")
+    # A union takes no ordering: the models' default ones are dropped (`order_by()`).
+    rows = designations.order_by().union(memberships.order_by(), legal_rows.order_by(), all=True)
+    by_enterprise: dict[str, list[tuple]] = {}
+    legal: set[str] = set()
+    for number, *term in rows.order_by():
+        if term[0] == Role.LR:
+            legal.add(number)
         by_enterprise.setdefault(number, []).append(term)
     return {
         number: Roles(

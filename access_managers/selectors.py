@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+    prefetch_related_objects,
+)
+from django.db.models.functions import RowNumber
 
 from access_managers.models import (
     AccessManager,
@@ -14,6 +25,7 @@ from access_managers.models import (
     QualityMembership,
 )
 from enterprises.models import Domain, Enterprise
+from enterprises.selectors import official_name
 
 Role = AccessManager.Role
 
@@ -41,34 +53,34 @@ def access_manager_terms_of(*, niss: str) -> QuerySet[AccessManager]:
     )
 
 
-# The GAP history the enterprise's page shows; the rest is on its paged history page.
-HISTORY_ON_PAGE = 10
+# What the enterprise's «Gestion des Gestionnaires d'Accès» page shows of each list; the rest is on
+# the paged pages of its co-GAPs, of each domain and of its GAP history.
+HISTORY_ON_PAGE = 5
+CO_GAPS_ON_PAGE = 5
+GAS_ON_PAGE = 2
 
 
-def enterprise_with_managers(*, number: str) -> Enterprise | None:
-    """The enterprise with its names, addresses, current GAP and co-GAPs, and the last
-    HISTORY_ON_PAGE terms of the GAP history (who, from, to, designated by, procedure): five
-    queries, however many rows."""
-    current = (
-        AccessManager.objects.filter(ended_at=None, role=Role.CO_GAP)
-        .select_related("person")
-        .order_by("person__last_name", "person__first_name")
-    )
-    history = (
-        AccessManager.objects.filter(role=Role.GAP)
-        .select_related("person", "designated_by")
-        .order_by("-started_at")
-    )
+def gap_terms_last(*, enterprise_number: str) -> list[AccessManager]:
+    """The last HISTORY_ON_PAGE GAP terms of the enterprise, newest first (the current GAP first
+    if there is one): one query."""
+    return list(gap_history(enterprise_number=enterprise_number)[:HISTORY_ON_PAGE])
+
+
+def co_gaps(*, enterprise_number: str) -> QuerySet[AccessManager]:
+    """The enterprise's current co-GAPs by name, with their person (page it: one query a page,
+    and one to count)."""
     return (
-        Enterprise.objects.prefetch_related(
-            "denominations",
-            "addresses",
-            Prefetch("access_managers", queryset=current, to_attr="co_gaps"),
-            Prefetch("access_managers", queryset=history[:HISTORY_ON_PAGE], to_attr="gap_terms"),
+        AccessManager.objects.filter(
+            enterprise_id=enterprise_number, role=Role.CO_GAP, ended_at=None
         )
-        .filter(number=number)
-        .first()
+        .select_related("person")
+        .order_by("person__last_name", "person__first_name", "pk")
     )
+
+
+def co_gap_current(*, enterprise_number: str, term_id: int) -> AccessManager | None:
+    """The co-GAP term `term_id` if it is a current co-GAP of the enterprise, with its person."""
+    return co_gaps(enterprise_number=enterprise_number).filter(pk=term_id).first()
 
 
 def exceptional_request_for_ticket(
@@ -76,11 +88,6 @@ def exceptional_request_for_ticket(
 ) -> ExceptionalRequest | None:
     """The request with this ticket, only if it is for this enterprise."""
     return ExceptionalRequest.objects.filter(ticket=ticket, enterprise_id=enterprise_number).first()
-
-
-def enterprise_named(*, number: str) -> Enterprise | None:
-    """The enterprise with its names: two queries."""
-    return Enterprise.objects.prefetch_related("denominations").filter(number=number).first()
 
 
 def gap_history(*, enterprise_number: str) -> QuerySet[AccessManager]:
@@ -93,46 +100,101 @@ def gap_history(*, enterprise_number: str) -> QuerySet[AccessManager]:
     )
 
 
+@dataclass(frozen=True)
+class EnterpriseDomain:
+    """A domain of the catalogue, in one enterprise (its page of that domain)."""
+
+    enterprise: Enterprise
+    domain: Domain
+
+
 @dataclass
 class DomainManagers:
-    """One domain of the catalogue and its current GAs (each with `emails` fetched)."""
+    """One domain of the catalogue, the first of its current GAs (each with `emails` fetched) and
+    how many it has."""
 
     domain: Domain
     terms: list[AccessManager] = field(default_factory=list)
+    count: int = 0
+
+    @property
+    def more(self) -> int:
+        """How many GAs of the domain are not in `terms`."""
+        return self.count - len(self.terms)
 
 
-def domain_managers(
+@dataclass
+class ManagersOverview:
+    """What the enterprise's «Gestion des Gestionnaires d'Accès» page shows of its co-GAPs and
+    GAs: the first CO_GAPS_ON_PAGE co-GAPs and how many there are; every domain (or those asked)
+    with its first GAS_ON_PAGE GAs and how many it has."""
+
+    co_gaps: list[AccessManager]
+    co_gap_count: int
+    domains: list[DomainManagers]
+
+
+def managers_overview(
     *, enterprise_number: str, domain_codes: frozenset[str] | None = None
-) -> list[DomainManagers]:
-    """Every domain of the catalogue (or only `domain_codes`), in catalogue order, with the
-    enterprise's current GAs of it and their addresses: three queries, however many rows."""
+) -> ManagersOverview:
+    """The enterprise's `ManagersOverview`: three queries (the domains, the first terms of each
+    list with their people and counts, the shown GAs' addresses), whatever the number of rows."""
     domains = Domain.objects.order_by("code")
+    wanted = Q(role=Role.CO_GAP) | Q(role=Role.GA)
+    if domain_codes is not None:
+        domains = domains.filter(code__in=domain_codes)
+        wanted = Q(role=Role.GA, domain__code__in=domain_codes)
+    by_name = [F("person__last_name").asc(), F("person__first_name").asc(), F("pk").asc()]
+    place = [F("role"), F("domain_id")]
     terms = (
-        AccessManager.objects.filter(enterprise_id=enterprise_number, role=Role.GA, ended_at=None)
+        AccessManager.objects.filter(wanted, enterprise_id=enterprise_number, ended_at=None)
+        .select_related("person")
+        .annotate(
+            rank=Window(RowNumber(), partition_by=place, order_by=by_name),
+            count=Window(Count("pk"), partition_by=place),
+            shown=Case(When(role=Role.CO_GAP, then=CO_GAPS_ON_PAGE), default=GAS_ON_PAGE),
+        )
+        .filter(rank__lte=F("shown"))
+        .order_by("role", "domain_id", "rank")
+    )
+    by_domain = {domain.pk: DomainManagers(domain) for domain in domains}
+    overview = ManagersOverview(co_gaps=[], co_gap_count=0, domains=list(by_domain.values()))
+    gas = []
+    for term in terms:
+        if term.role == Role.CO_GAP:
+            overview.co_gaps.append(term)
+            overview.co_gap_count = term.count
+        elif term.domain_id in by_domain:
+            by_domain[term.domain_id].terms.append(term)
+            by_domain[term.domain_id].count = term.count
+            gas.append(term)
+    prefetch_related_objects(gas, "emails")
+    return overview
+
+
+def domain_managers(*, enterprise_number: str, domain: Domain) -> QuerySet[AccessManager]:
+    """The enterprise's current GAs of `domain` by name, with their person and addresses (page
+    it: one query a page, one to count, one for the addresses)."""
+    return (
+        AccessManager.objects.filter(
+            enterprise_id=enterprise_number, role=Role.GA, domain=domain, ended_at=None
+        )
         .select_related("person")
         .prefetch_related("emails")
         .order_by("person__last_name", "person__first_name", "pk")
     )
-    if domain_codes is not None:
-        domains = domains.filter(code__in=domain_codes)
-        terms = terms.filter(domain__code__in=domain_codes)
-    by_code = {domain.pk: DomainManagers(domain) for domain in domains}
-    for term in terms:
-        if term.domain_id in by_code:
-            by_code[term.domain_id].terms.append(term)
-    return list(by_code.values())
 
 
 def continuity_risks(
-    *, enterprise: Enterprise, domains: list[DomainManagers]
+    *, enterprise_number: str, overview: ManagersOverview
 ) -> tuple[bool, list[str]]:
-    """What would be left unmanaged without the GAP: whether the enterprise (with its `co_gaps`
-    fetched) has no co-GAP, and the names of the domains (of `domains`, as `domain_managers` gives
-    them) and qualités managed by nobody else. One query."""
-    unmanaged = [entry.domain.name for entry in domains if not entry.terms]
-    qualities = qualities_without_local_manager(enterprise_number=enterprise.number)
+    """What would be left unmanaged without the GAP: whether the enterprise has no co-GAP, and
+    the names of the domains (of `overview`, every domain) and qualités managed by nobody else.
+    One query."""
+    unmanaged = [entry.domain.name for entry in overview.domains if not entry.count]
+    qualities = qualities_without_local_manager(enterprise_number=enterprise_number)
     unmanaged += [f"{quality.quality.name} {quality.identifier}" for quality in qualities]
-    return not enterprise.co_gaps, unmanaged
+    return not overview.co_gap_count, unmanaged
 
 
 def qualities_without_local_manager(*, enterprise_number: str) -> list[EnterpriseQuality]:
@@ -147,22 +209,42 @@ def qualities_without_local_manager(*, enterprise_number: str) -> list[Enterpris
     )
 
 
-def current_managers(*, enterprise_number: str) -> list[AccessManager]:
-    """Every current designation of the enterprise (GAP, co-GAPs, GAs, GLs, co-GLs), with the
-    person, domain, qualité and a GA's addresses: two queries, however many rows."""
-    return list(
+# «Qui gère nos accès ?» lists the roles in this order.
+WHO_MANAGES_ORDER = [Role.GAP, Role.CO_GAP, Role.GA, Role.GL, Role.CO_GL]
+
+
+def current_managers(*, enterprise_number: str) -> QuerySet[AccessManager]:
+    """Every current designation of the enterprise: the GAP, the co-GAPs, the GAs by domain, the
+    GLs and co-GLs by qualité, each by name, with the person, domain, qualité and a GA's addresses
+    (page it: one query a page, one to count, one for the addresses)."""
+    rank = Case(
+        *(When(role=role, then=Value(index)) for index, role in enumerate(WHO_MANAGES_ORDER)),
+        default=Value(len(WHO_MANAGES_ORDER)),
+    )
+    # A qualité's GL and co-GLs together: the GLs and co-GLs share a group, the qualité sorts it.
+    group = Case(When(role__in=[Role.GL, Role.CO_GL], then=Value(3)), default=rank)
+    return (
         AccessManager.objects.filter(enterprise_id=enterprise_number, ended_at=None)
         .select_related("person", "domain", "quality__quality")
         .prefetch_related("emails")
-        .order_by("person__last_name", "person__first_name", "pk")
+        .order_by(
+            group,
+            "domain__code",
+            "quality__quality__code",
+            "quality__identifier",
+            rank,
+            "person__last_name",
+            "person__first_name",
+            "pk",
+        )
     )
 
 
 def enterprises_named(*, numbers) -> list[Enterprise]:
-    """The enterprises `numbers`, with their names, by number: two queries."""
+    """The enterprises `numbers`, with their names, by number: one query."""
     return list(
         Enterprise.objects.filter(number__in=list(numbers))
-        .prefetch_related("denominations")
+        .annotate(official_name=official_name())
         .order_by("number")
     )
 
@@ -197,13 +279,17 @@ def ga_address_current(*, enterprise_number: str, email_id: int) -> ManagerEmail
 
 
 def quality_get(*, quality_id: int) -> EnterpriseQuality | None:
-    """The enterprise's qualité with its type and its enterprise's names: two queries."""
-    return (
+    """The enterprise's qualité with its type and its enterprise and the enterprise's name: one
+    query."""
+    quality = (
         EnterpriseQuality.objects.select_related("enterprise", "quality")
-        .prefetch_related("enterprise__denominations")
+        .annotate(enterprise_name=official_name("enterprise_id"))
         .filter(pk=quality_id)
         .first()
     )
+    if quality is not None:
+        quality.enterprise.official_name = quality.enterprise_name
+    return quality
 
 
 def quality_list(*, enterprise_number: str) -> QuerySet[EnterpriseQuality]:

@@ -38,6 +38,11 @@ urlpatterns = [
         name="enterprise",
     ),
     path(
+        "access-managers/<enterprise_number:number>/co-gaps/",
+        co_gaps.co_gap_list,
+        name="co_gap_list",
+    ),
+    path(
         "access-managers/<enterprise_number:number>/co-gaps/add/",
         co_gaps.co_gap_add,
         name="co_gap_add",
@@ -95,6 +100,11 @@ urlpatterns = [
         name="co_gl_add_step",
     ),
     # Issue 13, part 1: the GAs per domain, the GAP history, «Qui gère nos accès ?».
+    path(
+        "access-managers/<enterprise_number:number>/domains/<slug:domain>/",
+        domain_managers.domain_detail,
+        name="domain",
+    ),
     path(
         "access-managers/<enterprise_number:number>/domains/<slug:domain>/add/",
         domain_managers.ga_add,

@@ -143,7 +143,10 @@ class Enterprise(models.Model):
 
     @property
     def name(self) -> str:
-        """The official name in the page's language, else in the language the register has."""
+        """The official name in the page's language, else in the language the register has
+        (read with the enterprise when its selector annotated `official_name`)."""
+        if "official_name" in self.__dict__:
+            return self.__dict__["official_name"] or ""
         return self.name_in(translation.get_language() or "fr")
 
     def name_in(self, language: str) -> str:

@@ -1,9 +1,35 @@
 """Reads of the register, with what their pages show already fetched."""
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone, translation
 
-from enterprises.models import Enterprise, LegalFunction, RegistryCode
+from enterprises.models import (
+    KBO_LANGUAGES,
+    OFFICIAL_NAME,
+    Denomination,
+    Enterprise,
+    LegalFunction,
+    RegistryCode,
+)
+
+
+def official_name(enterprise: str = "number") -> Subquery:
+    """The official name of the enterprise `enterprise` refers to, in the page's language, else in
+    the register's first language (what `Enterprise.name` reads): annotate it as `official_name`
+    to read an enterprise and its name in one query."""
+    language = (translation.get_language() or "fr")[:2]
+    code = next((code for code, name in KBO_LANGUAGES.items() if name == language), "")
+    names = (
+        Denomination.objects.filter(enterprise_id=OuterRef(enterprise), type=OFFICIAL_NAME)
+        .order_by(Case(When(language=code, then=Value(0)), default=Value(1)), "language")
+        .values("value")[:1]
+    )
+    return Subquery(names)
+
+
+def enterprise_named(*, number: str) -> Enterprise | None:
+    """The enterprise `number` with its name: one query."""
+    return Enterprise.objects.annotate(official_name=official_name()).filter(number=number).first()
 
 
 def enterprise_get(*, number: str) -> Enterprise | None:

@@ -17,12 +17,15 @@ from access_managers.services import domain_managers
 from csam_portal.core.access import guarded_by
 from users.permissions import person_required
 
-HISTORY_PAGE_SIZE = 25
+PAGE_SIZE = 25
 
 
-def _back(enterprise, anchor: str = "domains-title") -> HttpResponse:
+def _back(enterprise, domain=None) -> HttpResponse:
+    """To the domain's page after a change; to the enterprise's domains when the term is gone."""
+    if domain is not None:
+        return redirect("access_managers:domain", number=enterprise.number, domain=domain.code)
     response = redirect("access_managers:enterprise", number=enterprise.number)
-    response["Location"] += f"#{anchor}"
+    response["Location"] += "#domains-title"
     return response
 
 
@@ -50,6 +53,26 @@ def _gone(request: HttpRequest, enterprise, message: str) -> HttpResponse:
     return _back(enterprise)
 
 
+@guarded_by(permissions.domain_for_domain_page)
+@never_cache
+@person_required
+@require_GET
+def domain_detail(request: HttpRequest, number: str, domain: str) -> HttpResponse:
+    """A domain's page: its GAs and their addresses, a page at a time, with the actions of those
+    who manage them (a GA of the domain sees it read-only)."""
+    place, actor = permissions.domain_for_domain_page(request, number, domain)
+    enterprise = place.enterprise
+    terms = selectors.domain_managers(enterprise_number=enterprise.number, domain=place.domain)
+    context = {
+        "enterprise": enterprise,
+        "domain": place.domain,
+        "current_gap": selectors.gap_current(enterprise_number=enterprise.number),
+        "page": Paginator(terms, PAGE_SIZE).get_page(request.GET.get("page")),
+        "can_manage": permissions.can_manage_domain_managers(actor.roles, enterprise),
+    }
+    return render(request, "access_managers/domain_detail.html", context)
+
+
 @guarded_by(permissions.enterprise_for_domain_managers_edit)
 @never_cache
 @person_required
@@ -75,7 +98,7 @@ def ga_add(request: HttpRequest, number: str, domain: str) -> HttpResponse:
             else:
                 said = _("%(name)s est maintenant Gestionnaire d'Accès du domaine «%(domain)s».")
                 _told(request, done, said % {"name": person.full_name, "domain": domain.name})
-                return _back(enterprise, f"domain-{domain.code}")
+                return _back(enterprise, domain)
     context = {"enterprise": enterprise, "domain": domain, "form": form, "person": person}
     return render(request, "access_managers/ga_add.html", context)
 
@@ -98,7 +121,7 @@ def ga_remove(request: HttpRequest, number: str, term_id: int) -> HttpResponse:
             return _gone(request, enterprise, " ".join(error.messages))
         said = _("%(name)s n'est plus Gestionnaire d'Accès du domaine «%(domain)s».")
         _told(request, done, said % {"name": term.person.full_name, "domain": term.domain.name})
-        return _back(enterprise, f"domain-{term.domain.code}")
+        return _back(enterprise, term.domain)
     context = {"enterprise": enterprise, "term": term}
     return render(request, "access_managers/ga_remove.html", context)
 
@@ -128,7 +151,7 @@ def ga_email_add(request: HttpRequest, number: str, term_id: int) -> HttpRespons
             form.add_error("email", error)
         else:
             _told(request, done, _("L'adresse e-mail est ajoutée."))
-            return _back(enterprise, f"domain-{term.domain.code}")
+            return _back(enterprise, term.domain)
     context = {"enterprise": enterprise, "term": term, "form": form, "address": None}
     return render(request, "access_managers/ga_email.html", context)
 
@@ -157,7 +180,7 @@ def ga_email_edit(request: HttpRequest, number: str, email_id: int) -> HttpRespo
             form.add_error("email", error)
         else:
             _told(request, done, _("L'adresse e-mail est modifiée."))
-            return _back(enterprise, f"domain-{address.term.domain.code}")
+            return _back(enterprise, address.term.domain)
     context = {"enterprise": enterprise, "term": address.term, "form": form, "address": address}
     return render(request, "access_managers/ga_email.html", context)
 
@@ -180,7 +203,7 @@ def ga_email_remove(request: HttpRequest, number: str, email_id: int) -> HttpRes
         except ValidationError as error:
             return _gone(request, enterprise, " ".join(error.messages))
         _told(request, done, _("L'adresse e-mail est supprimée."))
-        return _back(enterprise, f"domain-{address.term.domain.code}")
+        return _back(enterprise, address.term.domain)
     context = {"enterprise": enterprise, "address": address}
     return render(request, "access_managers/ga_email_remove.html", context)
 
@@ -192,9 +215,7 @@ def ga_email_remove(request: HttpRequest, number: str, email_id: int) -> HttpRes
 def gap_history(request: HttpRequest, number: str) -> HttpResponse:
     """Every GAP of the enterprise, newest first, a page at a time."""
     enterprise, _actor = permissions.enterprise_for_domain_managers_edit(request, number)
-    paginator = Paginator(
-        selectors.gap_history(enterprise_number=enterprise.number), HISTORY_PAGE_SIZE
-    )
+    paginator = Paginator(selectors.gap_history(enterprise_number=enterprise.number), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     context = {"enterprise": enterprise, "page": page}
     return render(request, "access_managers/gap_history.html", context)

@@ -31,28 +31,31 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 @person_required
 @require_GET
 def enterprise_detail(request: HttpRequest, number: str) -> HttpResponse:
-    """The enterprise's «Gestion des Gestionnaires d'Accès» page: its GAP, co-GAPs, the GAs of
-    every domain, the last GAPs and what threatens continuity; a GA sees only their own domain(s),
-    read-only."""
+    """The enterprise's «Gestion des Gestionnaires d'Accès» page: its GAP, the first co-GAPs, every
+    domain with its first GAs, the last GAPs and what threatens continuity, each list linking to
+    its paged page; a GA sees only their own domain(s), read-only."""
     enterprise, actor = permissions.enterprise_for_gga_page(request, number)
     roles = actor.roles
-    current_gap = next((term for term in enterprise.gap_terms if term.is_current), None)
     manages = permissions.can_manage_domain_managers(roles, enterprise)
-    domains = selectors.domain_managers(
+    overview = selectors.managers_overview(
         enterprise_number=enterprise.number, domain_codes=None if manages else roles.ga_domains
     )
     context = {
         "enterprise": enterprise,
-        "current_gap": current_gap,
         "as_gap": roles.is_gap,
         "as_co_gap": roles.is_co_gap,
-        "domains": domains,
+        "overview": overview,
         "can_manage_domain_managers": manages,
         "can_manage_co_gaps": permissions.can_manage_co_gaps(roles, enterprise),
         "can_designate_gap": permissions.can_designate_gap(roles, enterprise),
     }
-    if manages:
+    if not manages:
+        context["current_gap"] = selectors.gap_current(enterprise_number=enterprise.number)
+    else:
+        gap_terms = selectors.gap_terms_last(enterprise_number=enterprise.number)
+        context["gap_terms"] = gap_terms
+        context["current_gap"] = next((term for term in gap_terms if term.is_current), None)
         context["alone"], context["unmanaged"] = selectors.continuity_risks(
-            enterprise=enterprise, domains=domains
+            enterprise_number=enterprise.number, overview=overview
         )
     return render(request, "access_managers/enterprise_detail.html", context)

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from access_managers import permissions, selectors
-from access_managers.models import AccessManager
 from access_managers.roles import roles_by_enterprise
 from csam_portal.core.access import guarded_by
 from users.permissions import person_required
 
-Role = AccessManager.Role
+PAGE_SIZE = 25
 
 
 @never_cache
@@ -32,30 +32,11 @@ def who_manages_list(request: HttpRequest) -> HttpResponse:
 @person_required
 @require_GET
 def who_manages(request: HttpRequest, number: str) -> HttpResponse:
-    """The enterprise's GAP, co-GAPs, GAs per domain and GLs (with co-GLs) per qualité, with
-    their contact addresses."""
+    """The enterprise's GAP, co-GAPs, GAs per domain and GLs and co-GLs per qualité, with their
+    contact addresses, a page at a time."""
     enterprise, _actor = permissions.enterprise_for_who_manages(request, number)
     terms = selectors.current_managers(enterprise_number=enterprise.number)
-    domains: dict[str, list] = {}
-    qualities: dict[int, dict] = {}
-    for term in terms:
-        if term.role == Role.GA:
-            domains.setdefault(term.domain.code, [term.domain, []])[1].append(term)
-        elif term.role in (Role.GL, Role.CO_GL):
-            place = qualities.setdefault(
-                term.quality_id, {"quality": term.quality, "gl": None, "co_gls": []}
-            )
-            if term.role == Role.GL:
-                place["gl"] = term
-            else:
-                place["co_gls"].append(term)
-    context = {
-        "enterprise": enterprise,
-        "gap": next((term for term in terms if term.role == Role.GAP), None),
-        "co_gaps": [term for term in terms if term.role == Role.CO_GAP],
-        "domains": [domains[code] for code in sorted(domains)],
-        "qualities": sorted(
-            qualities.values(), key=lambda q: (q["quality"].quality.code, q["quality"].identifier)
-        ),
-    }
-    return render(request, "access_managers/who_manages.html", context)
+    page = Paginator(terms, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "access_managers/who_manages.html", {"enterprise": enterprise, "page": page}
+    )

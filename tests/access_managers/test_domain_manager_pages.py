@@ -63,18 +63,110 @@ def test_the_page_lists_every_domain_with_its_gas_and_the_gap(client, world, lan
     assert f'href="{add}"' in html
 
 
+def _domain_page(world, code="SECU"):
+    return reverse("access_managers:domain", args=[world.enterprise.number, code])
+
+
 def test_the_icons_have_accessible_names_with_the_domain_and_address(client, world):
     address = ManagerEmail.objects.create(term=_ga_term(world), email="secu@test.be")
     world.log_in(client, "co_gap")
 
     html = text(client.get(_page(world)))
+    domain = text(client.get(_domain_page(world)))
 
     assert "Ajouter un Gestionnaire d'Accès</a>" not in html  # the domain completes the name
     assert '<span class="visually-hidden"> – Mobilité</span>' in html
-    assert "Modifier l'adresse secu@test.be" in html
-    assert "Supprimer l'adresse secu@test.be" in html
-    assert reverse("access_managers:ga_email_edit", args=[world.enterprise.number, address.pk])
-    assert "Ajouter une adresse e-mail" in html
+    assert "Modifier l'adresse secu@test.be" in domain
+    assert "Supprimer l'adresse secu@test.be" in domain
+    edit = reverse("access_managers:ga_email_edit", args=[world.enterprise.number, address.pk])
+    assert f'href="{edit}"' in domain
+    assert "Ajouter une adresse e-mail" in domain
+
+
+def test_the_page_shows_the_first_gas_of_a_domain_and_links_to_all(client, world):
+    terms = DomainManagerFactory.create_batch(
+        4, enterprise=world.enterprise, domain=Domain.objects.get(code="MOB")
+    )
+    world.log_in(client, "gap")
+
+    html = text(client.get(_page(world)))
+    mobility = html.split('id="domain-MOB"')[1].split("</section>")[0]
+    domain = text(client.get(_domain_page(world, "MOB")))
+
+    shown = [term for term in terms if term.person.full_name in mobility]
+    assert len(shown) == 2
+    assert "et 2 autres Gestionnaires d'Accès" in mobility
+    assert f'href="{_domain_page(world, "MOB")}"' in mobility
+    for term in terms:
+        assert term.person.full_name in domain
+        remove = reverse("access_managers:ga_remove", args=[world.enterprise.number, term.pk])
+        assert f'href="{remove}"' in domain
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "none"),
+    [
+        ("fr", "Gestionnaires d'Accès du domaine «Mobilité»", "Aucun autre Gestionnaire d'Accès"),
+        ("nl", "Toegangsbeheerders van het domein", "Geen andere Toegangsbeheerder"),
+    ],
+)
+def test_a_domain_without_ga_says_so_and_offers_to_add_one(client, world, language, title, none):
+    world.log_in(client, "gap")
+    _in(client, language)
+
+    html = text(client.get(_domain_page(world, "MOB")))
+
+    assert title in html
+    assert none in html
+    assert world.person("gap").full_name in html  # GA of every domain
+    add = reverse("access_managers:ga_add", args=[world.enterprise.number, "MOB"])
+    assert f'href="{add}"' in html
+
+
+def test_a_domains_page_is_paged(client, world):
+    DomainManagerFactory.create_batch(
+        30, enterprise=world.enterprise, domain=Domain.objects.get(code="MOB")
+    )
+    world.log_in(client, "gap")
+
+    first = text(client.get(_domain_page(world, "MOB")))
+    second = text(client.get(_domain_page(world, "MOB") + "?page=2"))
+
+    assert "Page 1 sur 2" in first
+    assert "Page 2 sur 2" in second
+    assert "Page 1 sur 2" in text(client.get(_domain_page(world, "MOB") + "?page=nonsense"))
+
+
+def test_an_unknown_domains_page_is_not_found(client, world):
+    world.log_in(client, "gap")
+
+    assert client.get(_domain_page(world, "XX")).status_code == 404
+
+
+def test_the_page_shows_the_first_co_gaps_and_links_to_all(client, world):
+    AccessManagerFactory.create_batch(6, enterprise=world.enterprise, role="COGAP")
+    world.log_in(client, "gap")
+
+    html = text(client.get(_page(world)))
+    listing = reverse("access_managers:co_gap_list", args=[world.enterprise.number])
+    every = text(client.get(listing))
+
+    section = html.split('id="co-gaps-title"')[1].split("</section>")[0]
+    assert section.count("<tr>") == 1 + 5  # the header and the first five
+    assert "Voir les 7 Co-Gestionnaires d'Accès Principaux" in section
+    assert f'href="{listing}"' in section
+    assert "Cette entreprise a 7 Co-Gestionnaires d'Accès Principaux." in every
+    assert every.count("/remove/") == 7
+
+
+def test_a_co_gap_sees_the_co_gaps_without_removing_them(client, world):
+    world.log_in(client, "co_gap")
+
+    html = text(client.get(reverse("access_managers:co_gap_list", args=[world.enterprise.number])))
+
+    assert world.person("co_gap").full_name in html
+    assert "/remove/" not in html
+    assert "Ajouter un Co-Gestionnaire" not in html
 
 
 @pytest.mark.parametrize(
@@ -130,7 +222,7 @@ def test_the_page_shows_the_last_gaps_and_links_to_the_paged_history(client, wor
     history = reverse("access_managers:gap_history", args=[world.enterprise.number])
 
     assert history in html
-    assert html.count('<td data-label="Procédure">') == 10
+    assert html.count('<td data-label="Procédure">') == 5
     first = text(client.get(history))
     second = text(client.get(history + "?page=2"))
     assert "Page 1 sur 2" in first
@@ -171,7 +263,7 @@ def test_adding_a_ga_shows_the_name_then_adds_them(client, world, language, foun
     response = client.post(url, {"niss": user.person.niss, "add": "1"})
 
     assert response.status_code == 302
-    assert response.url.endswith("#domain-MOB")
+    assert response.url == _domain_page(world, "MOB")
     term = AccessManager.objects.get(person=user.person, role="GA")
     assert term.domain.code == "MOB"
     assert OutboundEmail.objects.get().recipient == "emma@test.be"
@@ -488,17 +580,23 @@ def _many(world, enterprise=None):
 @pytest.mark.parametrize(
     ("view", "role", "queries"),
     [
-        ("enterprise", "gap", 13),
-        ("enterprise", "ga", 12),
-        ("gap_history", "gap", 8),
-        ("who_manages", "user", 8),
+        # session, user, enterprise and its name, roles; the domains, the first co-GAPs and GAs
+        # with their counts, their addresses; the last GAPs; the qualités without GL.
+        ("enterprise", "gap", 9),
+        ("enterprise", "ga", 8),
+        ("co_gap_list", "gap", 6),
+        ("gap_history", "gap", 6),
+        ("domain", "gap", 9),
+        ("domain", "ga", 9),
+        ("who_manages", "user", 7),
     ],
 )
 def test_the_pages_queries_do_not_grow_with_the_rows(
     client, world, django_assert_num_queries, view, role, queries
 ):
     world.log_in(client, role)
-    url = reverse(f"access_managers:{view}", args=[world.enterprise.number])
+    args = [world.enterprise.number, "SECU"] if view == "domain" else [world.enterprise.number]
+    url = reverse(f"access_managers:{view}", args=args)
     client.get(url)
     with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200
@@ -508,11 +606,25 @@ def test_the_pages_queries_do_not_grow_with_the_rows(
         assert client.get(url).status_code == 200
 
 
+def test_who_manages_is_paged(client, world):
+    AccessManagerFactory.create_batch(30, enterprise=world.enterprise, role="COGAP")
+    world.log_in(client, "user")
+    url = reverse("access_managers:who_manages", args=[world.enterprise.number])
+
+    first = text(client.get(url))
+    second = text(client.get(url + "?page=2"))
+
+    assert "Page 1 sur 2" in first
+    gap = first.index(world.person("gap").full_name)
+    assert gap < first.index('<td data-label="Rôle">Co-Gestionnaire d')
+    assert world.person("gl").full_name in second  # the qualités come after the domains
+
+
 def test_the_who_manages_list_queries_do_not_grow(client, world, django_assert_num_queries):
     world.log_in(client, "gap")
     url = reverse("access_managers:who_manages_list")
     client.get(url)
-    with django_assert_num_queries(6) as first:
+    with django_assert_num_queries(4) as first:
         client.get(url)
     for _ in range(5):
         AccessManagerFactory(person=world.person("gap"), role="COGAP")

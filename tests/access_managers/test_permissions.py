@@ -122,6 +122,15 @@ DOMAIN_MANAGERS = [
     ("user", 403), ("blocked_user", 404),
     ("other_ga", 404), ("other_gl", 404), ("other_co_gl", 404), ("other_user", 404),
 ]
+# The page of domain SECU of E (its GAs and their addresses): GAP and co-GAPs, and its own GAs
+# read-only; a GA of another domain is refused.
+DOMAIN_PAGE = [
+    ("anon", 302), ("person", 404), ("lr", 403), ("gap", 200), ("co_gap", 200),
+    ("other_lr", 404), ("other_gap", 404), ("other_co_gap", 404), ("staff", 403),
+    ("ga", 200), ("ga_fin", 403), ("gl", 403), ("co_gl", 403), ("gl_other_quality", 403),
+    ("user", 403), ("blocked_user", 404),
+    ("other_ga", 404), ("other_gl", 404), ("other_co_gl", 404), ("other_user", 404),
+]
 # «Qui gère nos accès ?»: anyone with a role in E; nobody else learns anything.
 WHO_MANAGES = [
     ("anon", 302), ("person", 404), ("lr", 200), ("gap", 200), ("co_gap", 200),
@@ -213,6 +222,38 @@ def test_see_the_paged_gap_history(client, world, role, status):
     response = client.get(reverse("access_managers:gap_history", args=[world.enterprise.number]))
 
     assert response.status_code == status
+
+
+@pytest.mark.parametrize(("role", "status"), DOMAIN_MANAGERS)
+def test_see_the_paged_co_gaps(client, world, role, status):
+    world.log_in(client, role)
+
+    response = client.get(reverse("access_managers:co_gap_list", args=[world.enterprise.number]))
+
+    assert response.status_code == status
+    if status == 200:
+        assert world.person("co_gap").full_name in text(response)
+
+
+@pytest.mark.parametrize(("role", "status"), DOMAIN_PAGE)
+def test_see_a_domains_page(client, world, role, status):
+    _ga_address(world)
+    world.log_in(client, role)
+
+    response = client.get(
+        reverse("access_managers:domain", args=[world.enterprise.number, "SECU"])
+    )
+
+    assert response.status_code == status
+    if status == 200:
+        html = text(response)
+        assert world.person("ga").full_name in html
+        assert "secu@test.be" in html
+        # Its own GA sees it read-only; those who manage it see the actions.
+        assert ("Ajouter une adresse e-mail" in html) == (role != "ga")
+        assert ("/remove/" in html) == (role != "ga")
+    elif status == 404:
+        assert world.person("ga").full_name not in text(response)
 
 
 @pytest.mark.parametrize(("role", "status"), WHO_MANAGES)

@@ -425,7 +425,7 @@ def test_the_users_page_runs_a_constant_number_of_queries(
         LocalManagerFactory(enterprise=world.enterprise, quality=quality, role="COGL")
     world.log_in(client, "gap")
 
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         assert client.get(_users_url(quality)).status_code == 200
 
 
@@ -444,9 +444,9 @@ def test_the_home_and_rae_page_run_a_constant_number_of_queries(
         EnterpriseQualityFactory(enterprise=world.enterprise)
     world.log_in(client, "gap")
 
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert client.get(reverse("access_managers:social_security")).status_code == 200
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(5):
         url = reverse("access_managers:rae_page", args=[world.enterprise.number])
         assert client.get(url).status_code == 200
 

@@ -31,6 +31,8 @@ SIZES = (10, 1000)
 # The pages of the access managers (issue 13), by path under an enterprise number.
 PAGES = {
     "GGA page": "/access-managers/{number}/",
+    "co-GAPs": "/access-managers/{number}/co-gaps/",
+    "a domain's GAs": "/access-managers/{number}/domains/{domain}/",
     "GAP history": "/access-managers/{number}/history/",
     "Qui gère nos accès ?": "/access-managers/{number}/who/",
     "RAE page": "/social-security/{number}/",
@@ -52,7 +54,7 @@ def _prepare(env: dict[str, str]) -> dict[int, dict[str, str]]:
         [sys.executable, "-c", script], **run, capture_output=True, text=True
     ).stdout.split()
     return {
-        size: dict(zip(("number", "quality"), entry.split(":"), strict=True))
+        size: dict(zip(("number", "quality", "domain"), entry.split(":"), strict=True))
         for size, entry in zip(SIZES, made, strict=True)
     }
 

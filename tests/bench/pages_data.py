@@ -22,7 +22,8 @@ NATHALIE = "79021412066"
 def enterprise_with_terms(name: str, terms: int) -> str:
     """An enterprise registered with Nathalie as GAP and about `terms` terms besides: current and
     ended co-GAPs, GAs of every domain with their addresses, qualités with GL and co-GL histories
-    and users. Returns "<its number>:<the id of its first qualité>"."""
+    and users. Returns "<its number>:<the id of its first qualité>:<the code of a domain with
+    GAs>"."""
     nathalie = Person.objects.get(niss=NATHALIE)
     enterprise = EnterpriseFactory(name=name)
     LegalFunctionFactory(enterprise=enterprise, person=nathalie)
@@ -89,7 +90,7 @@ def enterprise_with_terms(name: str, terms: int) -> str:
     _bulk_current_unique(QualityMembership, memberships)
     for term in AccessManager.objects.filter(enterprise=enterprise, role="GA", ended_at=None):
         ManagerEmail.objects.create(term=term, email=f"ga{term.pk}@bench.example")
-    return f"{enterprise.number}:{qualities[0].pk}"
+    return f"{enterprise.number}:{qualities[0].pk}:{domains[1].code}"
 
 
 def _bulk_current_unique(model, rows) -> None:
