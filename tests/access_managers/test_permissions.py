@@ -240,9 +240,7 @@ def test_see_a_domains_page(client, world, role, status):
     _ga_address(world)
     world.log_in(client, role)
 
-    response = client.get(
-        reverse("access_managers:domain", args=[world.enterprise.number, "SECU"])
-    )
+    response = client.get(reverse("access_managers:domain", args=[world.enterprise.number, "SECU"]))
 
     assert response.status_code == status
     if status == 200:
