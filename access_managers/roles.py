@@ -11,10 +11,13 @@ nothing else derives a role.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
-from django.db.models import CharField, IntegerField, Value
+from django.db.models import CharField, IntegerField, QuerySet, Value
+from django.utils import timezone
 
 from access_managers.models import AccessManager, QualityMembership
+from csam_portal.core.compiled import CompiledQuery
 from enterprises.selectors import legal_functions_of_today, legal_functions_valid_today
 from users.roles import Role
 
@@ -91,9 +94,10 @@ def roles_by_enterprise(*, niss: str | None) -> dict[str, Roles]:
     return _roles(niss=niss, enterprise_number=None)
 
 
-def _roles(*, niss: str, enterprise_number: str | None) -> dict[str, Roles]:
-    """The one reading of roles: the current designations, the active memberships and the legal
-    functions valid today in one UNION; `enterprise_number` None reads every enterprise."""
+def _union(*, niss: str, today: date, enterprise_number: str | None = None) -> QuerySet:
+    """The current designations, the active memberships and the legal functions valid `today`
+    of `niss` (in the enterprise `enterprise_number`, else in every one) as one UNION of rows
+    (enterprise, role, domain code, qualité id)."""
     one = {} if enterprise_number is None else {"enterprise_id": enterprise_number}
     designations = AccessManager.objects.filter(person_id=niss, ended_at=None, **one).values_list(
         "enterprise_id", "role", "domain__code", "quality_id"
@@ -110,9 +114,11 @@ def _roles(*, niss: str, enterprise_number: str | None) -> dict[str, Roles]:
         .values_list("quality__enterprise_id", "as_role", "no_domain", "quality_id")
     )
     functions = (
-        legal_functions_of_today(niss=niss)
+        legal_functions_of_today(niss=niss, today=today)
         if enterprise_number is None
-        else legal_functions_valid_today(niss=niss, enterprise_number=enterprise_number)
+        else legal_functions_valid_today(
+            niss=niss, enterprise_number=enterprise_number, today=today
+        )
     ).annotate(
         as_role=Value(Role.LR, output_field=CharField()),
         no_domain=Value(None, output_field=CharField()),
@@ -120,10 +126,29 @@ def _roles(*, niss: str, enterprise_number: str | None) -> dict[str, Roles]:
     )
     legal_rows = functions.values_list("enterprise_id", "as_role", "no_domain", "no_quality")
     # A union takes no ordering: the models' default ones are dropped (`order_by()`).
-    rows = designations.order_by().union(memberships.order_by(), legal_rows.order_by(), all=True)
+    return (
+        designations.order_by()
+        .union(memberships.order_by(), legal_rows.order_by(), all=True)
+        .order_by()
+    )
+
+
+# The same UNION for one enterprise and for all, compiled once (it runs on every page).
+_IN_ONE = CompiledQuery(_union, text=("niss", "enterprise_number"), dates=("today",))
+_IN_ALL = CompiledQuery(_union, text=("niss",), dates=("today",))
+
+
+def _roles(*, niss: str, enterprise_number: str | None) -> dict[str, Roles]:
+    """The one reading of roles, `_union`'s rows by enterprise; `enterprise_number` None reads
+    every enterprise."""
+    today = timezone.localdate()
+    if enterprise_number is None:
+        rows = _IN_ALL.rows(niss=niss, today=today)
+    else:
+        rows = _IN_ONE.rows(niss=niss, enterprise_number=enterprise_number, today=today)
     by_enterprise: dict[str, list[tuple]] = {}
     legal: set[str] = set()
-    for number, *term in rows.order_by():
+    for number, *term in rows:
         if term[0] == Role.LR:
             legal.add(number)
         by_enterprise.setdefault(number, []).append(term)

@@ -578,3 +578,25 @@ def test_the_juridical_form_is_read_in_the_pages_language_from_code_csv(kbo):
     assert dutch.juridical_form_label == "Naamloze vennootschap"
     assert french.juridical_form_label == "Société anonyme"
     assert french.name == "Peeters Logistics"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "name"),
+    # German: no German name, so the register's first language's (French, code "1").
+    [("fr", "Ville de Bruxelles"), ("nl", "Stad Brussel"), ("de", "Ville de Bruxelles")],
+)
+def test_an_enterprise_named_in_one_query_has_the_name_of_the_pages_language(
+    language, name, django_assert_num_queries
+):
+    from django.utils import translation
+
+    from enterprises.selectors import enterprise_named
+    from tests.factories import EnterpriseFactory
+
+    enterprise = EnterpriseFactory(name="Ville de Bruxelles")
+    enterprise.denominations.create(language="2", type="001", value="Stad Brussel")
+
+    with translation.override(language), django_assert_num_queries(1):
+        assert enterprise_named(number=enterprise.number).name == name
+    assert enterprise_named(number="0000000000") is None
