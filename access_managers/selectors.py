@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import (
     Case,
-    Count,
-    F,
-    Q,
     QuerySet,
     Value,
     When,
-    Window,
-    prefetch_related_objects,
 )
-from django.db.models.functions import RowNumber
 
 from access_managers.models import (
     AccessManager,
@@ -51,19 +45,6 @@ def access_manager_terms_of(*, niss: str) -> QuerySet[AccessManager]:
         .prefetch_related("enterprise__denominations")
         .order_by("enterprise_id", "role")
     )
-
-
-# What the enterprise's «Gestion des Gestionnaires d'Accès» page shows of each list; the rest is on
-# the paged pages of its co-GAPs, of each domain and of its GAP history.
-HISTORY_ON_PAGE = 5
-CO_GAPS_ON_PAGE = 5
-GAS_ON_PAGE = 2
-
-
-def gap_terms_last(*, enterprise_number: str) -> list[AccessManager]:
-    """The last HISTORY_ON_PAGE GAP terms of the enterprise, newest first (the current GAP first
-    if there is one): one query."""
-    return list(gap_history(enterprise_number=enterprise_number)[:HISTORY_ON_PAGE])
 
 
 def co_gaps(*, enterprise_number: str) -> QuerySet[AccessManager]:
@@ -108,70 +89,6 @@ class EnterpriseDomain:
     domain: Domain
 
 
-@dataclass
-class DomainManagers:
-    """One domain of the catalogue, the first of its current GAs (each with `emails` fetched) and
-    how many it has."""
-
-    domain: Domain
-    terms: list[AccessManager] = field(default_factory=list)
-    count: int = 0
-
-    @property
-    def more(self) -> int:
-        """How many GAs of the domain are not in `terms`."""
-        return self.count - len(self.terms)
-
-
-@dataclass
-class ManagersOverview:
-    """What the enterprise's «Gestion des Gestionnaires d'Accès» page shows of its co-GAPs and
-    GAs: the first CO_GAPS_ON_PAGE co-GAPs and how many there are; every domain (or those asked)
-    with its first GAS_ON_PAGE GAs and how many it has."""
-
-    co_gaps: list[AccessManager]
-    co_gap_count: int
-    domains: list[DomainManagers]
-
-
-def managers_overview(
-    *, enterprise_number: str, domain_codes: frozenset[str] | None = None
-) -> ManagersOverview:
-    """The enterprise's `ManagersOverview`: three queries (the domains, the first terms of each
-    list with their people and counts, the shown GAs' addresses), whatever the number of rows."""
-    domains = Domain.objects.order_by("code")
-    wanted = Q(role=Role.CO_GAP) | Q(role=Role.GA)
-    if domain_codes is not None:
-        domains = domains.filter(code__in=domain_codes)
-        wanted = Q(role=Role.GA, domain__code__in=domain_codes)
-    by_name = [F("person__last_name").asc(), F("person__first_name").asc(), F("pk").asc()]
-    place = [F("role"), F("domain_id")]
-    terms = (
-        AccessManager.objects.filter(wanted, enterprise_id=enterprise_number, ended_at=None)
-        .select_related("person")
-        .annotate(
-            rank=Window(RowNumber(), partition_by=place, order_by=by_name),
-            count=Window(Count("pk"), partition_by=place),
-            shown=Case(When(role=Role.CO_GAP, then=CO_GAPS_ON_PAGE), default=GAS_ON_PAGE),
-        )
-        .filter(rank__lte=F("shown"))
-        .order_by("role", "domain_id", "rank")
-    )
-    by_domain = {domain.pk: DomainManagers(domain) for domain in domains}
-    overview = ManagersOverview(co_gaps=[], co_gap_count=0, domains=list(by_domain.values()))
-    gas = []
-    for term in terms:
-        if term.role == Role.CO_GAP:
-            overview.co_gaps.append(term)
-            overview.co_gap_count = term.count
-        elif term.domain_id in by_domain:
-            by_domain[term.domain_id].terms.append(term)
-            by_domain[term.domain_id].count = term.count
-            gas.append(term)
-    prefetch_related_objects(gas, "emails")
-    return overview
-
-
 def domain_managers(*, enterprise_number: str, domain: Domain) -> QuerySet[AccessManager]:
     """The enterprise's current GAs of `domain` by name, with their person and addresses (page
     it: one query a page, one to count, one for the addresses)."""
@@ -182,30 +99,6 @@ def domain_managers(*, enterprise_number: str, domain: Domain) -> QuerySet[Acces
         .select_related("person")
         .prefetch_related("emails")
         .order_by("person__last_name", "person__first_name", "pk")
-    )
-
-
-def continuity_risks(
-    *, enterprise_number: str, overview: ManagersOverview
-) -> tuple[bool, list[str]]:
-    """What would be left unmanaged without the GAP: whether the enterprise has no co-GAP, and
-    the names of the domains (of `overview`, every domain) and qualités managed by nobody else.
-    One query."""
-    unmanaged = [entry.domain.name for entry in overview.domains if not entry.count]
-    qualities = qualities_without_local_manager(enterprise_number=enterprise_number)
-    unmanaged += [f"{quality.quality.name} {quality.identifier}" for quality in qualities]
-    return not overview.co_gap_count, unmanaged
-
-
-def qualities_without_local_manager(*, enterprise_number: str) -> list[EnterpriseQuality]:
-    """The enterprise's qualités that have no current GL nor co-GL: one query."""
-    current = Q(managers__ended_at=None, managers__role__in=[Role.GL, Role.CO_GL])
-    return list(
-        EnterpriseQuality.objects.filter(enterprise_id=enterprise_number)
-        .select_related("quality")
-        .annotate(local_managers=Count("managers", filter=current))
-        .filter(local_managers=0)
-        .order_by("quality__code", "identifier")
     )
 
 

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from access_managers import permissions, selectors
+from access_managers.overview import continuity_risks, managers_overview
 from csam_portal.core.access import guarded_by
 from users.permissions import person_required
 
@@ -32,12 +33,12 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def enterprise_detail(request: HttpRequest, number: str) -> HttpResponse:
     """The enterprise's «Gestion des Gestionnaires d'Accès» page: its GAP, the first co-GAPs, every
-    domain with its first GAs, the last GAPs and what threatens continuity, each list linking to
-    its paged page; a GA sees only their own domain(s), read-only."""
+    domain with its first GAs and what threatens continuity, each list linking to its paged page
+    (and the GAP to the GAP history); a GA sees only their own domain(s), read-only."""
     enterprise, actor = permissions.enterprise_for_gga_page(request, number)
     roles = actor.roles
     manages = permissions.can_manage_domain_managers(roles, enterprise)
-    overview = selectors.managers_overview(
+    overview = managers_overview(
         enterprise_number=enterprise.number, domain_codes=None if manages else roles.ga_domains
     )
     context = {
@@ -45,17 +46,13 @@ def enterprise_detail(request: HttpRequest, number: str) -> HttpResponse:
         "as_gap": roles.is_gap,
         "as_co_gap": roles.is_co_gap,
         "overview": overview,
+        "current_gap": overview.gap,
         "can_manage_domain_managers": manages,
         "can_manage_co_gaps": permissions.can_manage_co_gaps(roles, enterprise),
         "can_designate_gap": permissions.can_designate_gap(roles, enterprise),
     }
-    if not manages:
-        context["current_gap"] = selectors.gap_current(enterprise_number=enterprise.number)
-    else:
-        gap_terms = selectors.gap_terms_last(enterprise_number=enterprise.number)
-        context["gap_terms"] = gap_terms
-        context["current_gap"] = next((term for term in gap_terms if term.is_current), None)
-        context["alone"], context["unmanaged"] = selectors.continuity_risks(
+    if manages:
+        context["alone"], context["unmanaged"] = continuity_risks(
             enterprise_number=enterprise.number, overview=overview
         )
     return render(request, "access_managers/enterprise_detail.html", context)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
@@ -42,9 +43,9 @@ class CompiledQuery:
         self._text = tuple(text)
         self._dates = tuple(dates)
         self._using = using
-        self._compiled: dict[str, tuple[str, list[tuple[str | None, Any]], type[Model]]] = {}
+        self._compiled: dict[str, _Compiled] = {}
 
-    def _compile(self) -> tuple[str, list[tuple[str | None, Any]], type[Model]]:
+    def _compile(self) -> _Compiled:
         connection = connections[self._using]
         key = connection.vendor
         if key not in self._compiled:
@@ -53,12 +54,17 @@ class CompiledQuery:
                 raise ValueError("CompiledQuery takes one date parameter at most.")
             sentinels |= {name: _DATE_SENTINEL for name in self._dates}
             queryset = self._build(**sentinels)
-            sql, params = queryset.query.get_compiler(self._using).as_sql()
+            compiler = queryset.query.get_compiler(self._using)
+            sql, params = compiler.as_sql()
             slots = [(_which(param, sentinels), param) for param in params]
             missing = set(sentinels) - {name for name, _ in slots}
             if missing:
                 raise ValueError(f"{sorted(missing)} did not become query parameters.")
-            self._compiled[key] = (sql, slots, queryset.model)
+            # What the database returns becomes Python values as the ORM would make them
+            # (SQLite's dates and times are text, for one).
+            columns = [selected[0] for selected in compiler.select[0 : compiler.col_count]]
+            converters = compiler.get_converters(columns)
+            self._compiled[key] = _Compiled(sql, slots, queryset.model, converters)
         return self._compiled[key]
 
     def _params(self, slots, values: dict[str, Any]) -> list[Any]:
@@ -68,16 +74,39 @@ class CompiledQuery:
 
     def rows(self, **values: Any) -> list[tuple]:
         """The rows of a values_list queryset, for these values."""
-        sql, slots, _model = self._compile()
-        with connections[self._using].cursor() as cursor:
-            cursor.execute(sql, self._params(slots, values))
-            return cursor.fetchall()
+        compiled = self._compile()
+        connection = connections[self._using]
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, self._params(compiled.slots, values))
+            rows = cursor.fetchall()
+        if not compiled.converters:
+            return rows
+        return [_converted(row, compiled.converters, connection) for row in rows]
 
     def objects(self, **values: Any) -> list[Model]:
         """The model's instances (with the queryset's annotations as attributes)."""
-        sql, slots, model = self._compile()
-        raw = model._default_manager.using(self._using).raw(sql, self._params(slots, values))
-        return list(raw)
+        compiled = self._compile()
+        manager = compiled.model._default_manager.using(self._using)
+        return list(manager.raw(compiled.sql, self._params(compiled.slots, values)))
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    slots: list[tuple[str | None, Any]]  # each parameter: the value's name, or the constant
+    model: type[Model]
+    converters: dict[int, tuple[list[Callable], Any]]  # column → (converters, expression)
+
+
+def _converted(row: tuple, converters, connection) -> tuple:
+    """`row` with each column's converters applied (what the ORM's `apply_converters` does)."""
+    values = list(row)
+    for position, (functions, expression) in converters.items():
+        value = values[position]
+        for function in functions:
+            value = function(value, expression, connection)
+        values[position] = value
+    return tuple(values)
 
 
 def _which(param: Any, sentinels: dict[str, Any]) -> str | None:

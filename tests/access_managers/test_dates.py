@@ -20,30 +20,34 @@ pytestmark = pytest.mark.django_db
 MOMENT = datetime.datetime(2026, 11, 27, 10, 5, tzinfo=datetime.UTC)
 
 
-def _enterprise_page(client, world, language):
+def _enterprise_pages(client, world, language):
+    """The enterprise's page (its GAP since a date) and its GAP history (dates and times)."""
     AccessManager.objects.filter(enterprise=world.enterprise).update(started_at=MOMENT)
     world.log_in(client, "gap")
     client.post(reverse("language_set"), {"language": language, "next": "/"})
-    url = reverse("access_managers:enterprise", args=[world.enterprise.number])
-    return unescape(client.get(url).content.decode())
+    pages = [
+        reverse("access_managers:enterprise", args=[world.enterprise.number]),
+        reverse("access_managers:gap_history", args=[world.enterprise.number]),
+    ]
+    return [unescape(client.get(url).content.decode()) for url in pages]
 
 
 def test_the_german_enterprise_page_writes_27_11_2026(client, world):
-    html = _enterprise_page(client, world, "de")
+    page, history = _enterprise_pages(client, world, "de")
 
-    assert "27.11.2026" in html
-    assert "27.11.2026 11:05" in html  # the history, in Brussels time
-    assert "27/11/2026" not in html
+    assert "27.11.2026" in page
+    assert "27.11.2026 11:05" in history  # in Brussels time
+    assert "27/11/2026" not in page + history
 
 
 @pytest.mark.parametrize("language", ["fr", "nl", "en"])
 def test_the_enterprise_page_writes_27_11_2026_with_slashes_in_other_languages(
     client, world, language
 ):
-    html = _enterprise_page(client, world, language)
+    page, history = _enterprise_pages(client, world, language)
 
-    assert "27/11/2026" in html
-    assert "27/11/2026 11:05" in html
+    assert "27/11/2026" in page
+    assert "27/11/2026 11:05" in history
 
 
 def test_the_german_email_of_an_enterprise_leaving_the_register_writes_27_11_2026(world):
