@@ -17,18 +17,16 @@ from django.db.models import (
     Case,
     Count,
     F,
-    OuterRef,
     Q,
     QuerySet,
-    StringAgg,
-    Subquery,
     Value,
     When,
     Window,
 )
 from django.db.models.functions import RowNumber
 
-from access_managers.models import AccessManager, EnterpriseQuality, ManagerEmail
+from access_managers.listings import addresses, addresses_of
+from access_managers.models import AccessManager, EnterpriseQuality
 from csam_portal.core.compiled import CompiledQuery
 from enterprises.models import Domain, Quality
 from users.models import Person
@@ -37,8 +35,6 @@ Role = AccessManager.Role
 
 CO_GAPS_ON_PAGE = 5
 GAS_ON_PAGE = 2
-# Addresses are joined with a character no e-mail address holds.
-_SEPARATOR = "\n"
 
 
 @dataclass
@@ -67,19 +63,6 @@ class ManagersOverview:
     domains: list[DomainManagers]
 
 
-def _addresses() -> Subquery:
-    """A GA's addresses for their domain, in one text (in no order: not every database orders
-    an aggregate)."""
-    joined = (
-        ManagerEmail.objects.filter(term=OuterRef("pk"))
-        .order_by()
-        .values("term")
-        .annotate(joined=StringAgg("email", Value(_SEPARATOR)))
-        .values("joined")
-    )
-    return Subquery(joined)
-
-
 def _first_terms(*, enterprise_number: str) -> QuerySet:
     """The current GAP, the first co-GAPs and the first GAs of each domain (by name), each with
     how many its list holds, a GA with their addresses."""
@@ -99,7 +82,7 @@ def _first_terms(*, enterprise_number: str) -> QuerySet:
                 When(role=Role.GA, then=Value(GAS_ON_PAGE)),
                 default=Value(1),
             ),
-            addresses=_addresses(),
+            addresses=addresses(),
         )
         .filter(rank__lte=F("shown"))
         .order_by("role", "domain_id", "rank")
@@ -147,7 +130,7 @@ def managers_overview(
             started_at=started_at,
         )
         term.person = Person(niss=niss, first_name=first, last_name=last)
-        term.addresses = sorted(joined.split(_SEPARATOR)) if joined else []
+        term.addresses = addresses_of(joined)
         if role == Role.GAP:
             overview.gap = term
         elif role == Role.CO_GAP:

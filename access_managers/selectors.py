@@ -5,10 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import (
-    Case,
     QuerySet,
-    Value,
-    When,
 )
 
 from access_managers.models import (
@@ -18,6 +15,7 @@ from access_managers.models import (
     ManagerEmail,
     QualityMembership,
 )
+from csam_portal.core.compiled import CompiledQuery
 from enterprises.models import Domain, Enterprise
 from enterprises.selectors import official_name
 
@@ -47,21 +45,13 @@ def access_manager_terms_of(*, niss: str) -> QuerySet[AccessManager]:
     )
 
 
-def co_gaps(*, enterprise_number: str) -> QuerySet[AccessManager]:
-    """The enterprise's current co-GAPs by name, with their person (page it: one query a page,
-    and one to count)."""
-    return (
-        AccessManager.objects.filter(
-            enterprise_id=enterprise_number, role=Role.CO_GAP, ended_at=None
-        )
-        .select_related("person")
-        .order_by("person__last_name", "person__first_name", "pk")
-    )
-
-
 def co_gap_current(*, enterprise_number: str, term_id: int) -> AccessManager | None:
     """The co-GAP term `term_id` if it is a current co-GAP of the enterprise, with its person."""
-    return co_gaps(enterprise_number=enterprise_number).filter(pk=term_id).first()
+    return (
+        AccessManager.objects.select_related("person")
+        .filter(pk=term_id, enterprise_id=enterprise_number, role=Role.CO_GAP, ended_at=None)
+        .first()
+    )
 
 
 def exceptional_request_for_ticket(
@@ -71,66 +61,12 @@ def exceptional_request_for_ticket(
     return ExceptionalRequest.objects.filter(ticket=ticket, enterprise_id=enterprise_number).first()
 
 
-def gap_history(*, enterprise_number: str) -> QuerySet[AccessManager]:
-    """Every GAP term of the enterprise, newest first, with who and who designated them (page
-    it: one query a page, and one to count)."""
-    return (
-        AccessManager.objects.filter(enterprise_id=enterprise_number, role=Role.GAP)
-        .select_related("person", "designated_by")
-        .order_by("-started_at", "-pk")
-    )
-
-
 @dataclass(frozen=True)
 class EnterpriseDomain:
     """A domain of the catalogue, in one enterprise (its page of that domain)."""
 
     enterprise: Enterprise
     domain: Domain
-
-
-def domain_managers(*, enterprise_number: str, domain: Domain) -> QuerySet[AccessManager]:
-    """The enterprise's current GAs of `domain` by name, with their person and addresses (page
-    it: one query a page, one to count, one for the addresses)."""
-    return (
-        AccessManager.objects.filter(
-            enterprise_id=enterprise_number, role=Role.GA, domain=domain, ended_at=None
-        )
-        .select_related("person")
-        .prefetch_related("emails")
-        .order_by("person__last_name", "person__first_name", "pk")
-    )
-
-
-# «Qui gère nos accès ?» lists the roles in this order.
-WHO_MANAGES_ORDER = [Role.GAP, Role.CO_GAP, Role.GA, Role.GL, Role.CO_GL]
-
-
-def current_managers(*, enterprise_number: str) -> QuerySet[AccessManager]:
-    """Every current designation of the enterprise: the GAP, the co-GAPs, the GAs by domain, the
-    GLs and co-GLs by qualité, each by name, with the person, domain, qualité and a GA's addresses
-    (page it: one query a page, one to count, one for the addresses)."""
-    rank = Case(
-        *(When(role=role, then=Value(index)) for index, role in enumerate(WHO_MANAGES_ORDER)),
-        default=Value(len(WHO_MANAGES_ORDER)),
-    )
-    # A qualité's GL and co-GLs together: the GLs and co-GLs share a group, the qualité sorts it.
-    group = Case(When(role__in=[Role.GL, Role.CO_GL], then=Value(3)), default=rank)
-    return (
-        AccessManager.objects.filter(enterprise_id=enterprise_number, ended_at=None)
-        .select_related("person", "domain", "quality__quality")
-        .prefetch_related("emails")
-        .order_by(
-            group,
-            "domain__code",
-            "quality__quality__code",
-            "quality__identifier",
-            rank,
-            "person__last_name",
-            "person__first_name",
-            "pk",
-        )
-    )
 
 
 def enterprises_named(*, numbers) -> list[Enterprise]:
@@ -142,9 +78,13 @@ def enterprises_named(*, numbers) -> list[Enterprise]:
     )
 
 
+_DOMAIN = CompiledQuery(lambda *, code: Domain.objects.filter(code=code), text=("code",))
+
+
 def domain_get(*, code: str) -> Domain | None:
-    """The domain of the catalogue with this code."""
-    return Domain.objects.filter(code=code).first()
+    """The domain of the catalogue with this code: one query (compiled: every domain page)."""
+    found = _DOMAIN.objects(code=code)
+    return found[0] if found else None
 
 
 def ga_term_current(*, enterprise_number: str, term_id: int) -> AccessManager | None:

@@ -121,14 +121,6 @@ class AccessManager(Term):
         place = self.domain_id or self.quality_id or self.enterprise_id
         return f"{self.get_role_display()} {self.person_id} ({place})"
 
-    @property
-    def contact_emails(self) -> list[str]:
-        """Where to write to them: a GA's addresses for the domain (with `emails` fetched), else
-        the term's address."""
-        if self.role == Role.GA:
-            return [address.email for address in self.emails.all()]
-        return [self.email] if self.email else []
-
 
 class ManagerEmail(models.Model):
     """An e-mail address of a GA for their domain, shown in «Qui gère nos accès ?»: a GA has none

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,12 +11,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from access_managers import forms, permissions, selectors
+from access_managers import forms, listings, permissions, selectors
 from access_managers.services import co_gaps
 from csam_portal.core.access import guarded_by
 from users.permissions import person_required
 
-PAGE_SIZE = 25
 CO_GAP_ADDED = gettext_lazy(
     "%(name)s est maintenant Co-Gestionnaire d'Accès Principal. Un e-mail l'en informe."
 )
@@ -30,10 +28,11 @@ CO_GAP_ADDED = gettext_lazy(
 def co_gap_list(request: HttpRequest, number: str) -> HttpResponse:
     """Every current co-GAP of the enterprise, a page at a time (its page shows the first)."""
     enterprise, actor = permissions.enterprise_for_domain_managers_edit(request, number)
-    terms = selectors.co_gaps(enterprise_number=enterprise.number)
     context = {
         "enterprise": enterprise,
-        "page": Paginator(terms, PAGE_SIZE).get_page(request.GET.get("page")),
+        "page": listings.co_gaps_page(
+            enterprise_number=enterprise.number, number=request.GET.get("page")
+        ),
         "can_manage_co_gaps": permissions.can_manage_co_gaps(actor.roles, enterprise),
     }
     return render(request, "access_managers/co_gap_list.html", context)

@@ -5,19 +5,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from access_managers import forms, permissions, selectors
+from access_managers import forms, listings, permissions, selectors
 from access_managers.services import domain_managers
 from csam_portal.core.access import guarded_by
 from users.permissions import person_required
-
-PAGE_SIZE = 25
 
 
 def _back(enterprise, domain=None) -> HttpResponse:
@@ -62,12 +59,15 @@ def domain_detail(request: HttpRequest, number: str, domain: str) -> HttpRespons
     who manage them (a GA of the domain sees it read-only)."""
     place, actor = permissions.domain_for_domain_page(request, number, domain)
     enterprise = place.enterprise
-    terms = selectors.domain_managers(enterprise_number=enterprise.number, domain=place.domain)
     context = {
         "enterprise": enterprise,
         "domain": place.domain,
-        "current_gap": selectors.gap_current(enterprise_number=enterprise.number),
-        "page": Paginator(terms, PAGE_SIZE).get_page(request.GET.get("page")),
+        "current_gap": listings.gap_shown(enterprise_number=enterprise.number),
+        "page": listings.domain_gas_page(
+            enterprise_number=enterprise.number,
+            domain=place.domain,
+            number=request.GET.get("page"),
+        ),
         "can_manage": permissions.can_manage_domain_managers(actor.roles, enterprise),
     }
     return render(request, "access_managers/domain_detail.html", context)
@@ -215,7 +215,8 @@ def ga_email_remove(request: HttpRequest, number: str, email_id: int) -> HttpRes
 def gap_history(request: HttpRequest, number: str) -> HttpResponse:
     """Every GAP of the enterprise, newest first, a page at a time."""
     enterprise, _actor = permissions.enterprise_for_domain_managers_edit(request, number)
-    paginator = Paginator(selectors.gap_history(enterprise_number=enterprise.number), PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = listings.gap_history_page(
+        enterprise_number=enterprise.number, number=request.GET.get("page")
+    )
     context = {"enterprise": enterprise, "page": page}
     return render(request, "access_managers/gap_history.html", context)

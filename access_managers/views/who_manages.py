@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from access_managers import permissions, selectors
+from access_managers import listings, permissions, selectors
 from access_managers.roles import roles_by_enterprise
 from csam_portal.core.access import guarded_by
 from users.permissions import person_required
-
-PAGE_SIZE = 25
 
 
 @never_cache
@@ -35,8 +32,9 @@ def who_manages(request: HttpRequest, number: str) -> HttpResponse:
     """The enterprise's GAP, co-GAPs, GAs per domain and GLs and co-GLs per qualité, with their
     contact addresses, a page at a time."""
     enterprise, _actor = permissions.enterprise_for_who_manages(request, number)
-    terms = selectors.current_managers(enterprise_number=enterprise.number)
-    page = Paginator(terms, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = listings.who_manages_page(
+        enterprise_number=enterprise.number, number=request.GET.get("page")
+    )
     return render(
         request, "access_managers/who_manages.html", {"enterprise": enterprise, "page": page}
     )

@@ -7,40 +7,50 @@ through the ORM and 0.45 ms compiled once). `CompiledQuery` asks the ORM for the
 database, with sentinel values standing for the parameters, and afterwards only puts the values
 in their places: the SQL stays the ORM's, from the models, on every database.
 
-Only text and dates can be parameters; the ORM must pass each one to the database as a query
-parameter (never inlined into the SQL), which compiling checks.
+Only text, whole numbers and one date can be parameters; the ORM must pass each one to the
+database as a query parameter (never inlined into the SQL), which compiling checks.
+
+`page_of` pages such a query in one request to the database: `ranked` numbers its rows and
+counts them with window functions, and the page's bounds are parameters like any other.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
+import math
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db import connections
-from django.db.models import Model, QuerySet
+from django.db.models import Count, Model, QuerySet, Window
+from django.db.models.functions import RowNumber
 
-# A date no real row holds, standing for a date parameter; text parameters are "\x1f<name>".
+# A date no real row holds, standing for a date parameter; text parameters are "\x1f<name>",
+# numbers large negative ones.
 _DATE_SENTINEL = datetime.date(1111, 11, 11)
+_NUMBER_SENTINEL = -1_987_654_321
 
 
 class CompiledQuery:
-    """`build(**values) -> QuerySet`, compiled once per database for the parameters `text` and
-    `dates` (the names of `build`'s arguments). `rows(**values)` runs it for values_list
-    querysets; `objects(**values)` returns the model's instances (no select_related there: the
-    instances come from `Model.objects.raw`)."""
+    """`build(**values) -> QuerySet`, compiled once per database for the parameters `text`,
+    `numbers` and `dates` (the names of `build`'s arguments). `rows(**values)` runs it for
+    values_list querysets; `objects(**values)` returns the model's instances (no select_related
+    there: the instances come from `Model.objects.raw`)."""
 
     def __init__(
         self,
         build: Callable[..., QuerySet],
         *,
         text: Iterable[str] = (),
+        numbers: Iterable[str] = (),
         dates: Iterable[str] = (),
         using: str = "default",
     ) -> None:
         self._build = build
         self._text = tuple(text)
+        self._numbers = tuple(numbers)
         self._dates = tuple(dates)
         self._using = using
         self._compiled: dict[str, _Compiled] = {}
@@ -53,6 +63,9 @@ class CompiledQuery:
             if len(self._dates) > 1:
                 raise ValueError("CompiledQuery takes one date parameter at most.")
             sentinels |= {name: _DATE_SENTINEL for name in self._dates}
+            sentinels |= {
+                name: _NUMBER_SENTINEL - index for index, name in enumerate(self._numbers)
+            }
             queryset = self._build(**sentinels)
             compiler = queryset.query.get_compiler(self._using)
             sql, params = compiler.as_sql()
@@ -68,8 +81,9 @@ class CompiledQuery:
         return self._compiled[key]
 
     def _params(self, slots, values: dict[str, Any]) -> list[Any]:
-        if set(values) != set(self._text) | set(self._dates):
-            raise TypeError(f"CompiledQuery wants {self._text + self._dates}, got {sorted(values)}")
+        names = self._text + self._numbers + self._dates
+        if set(values) != set(names):
+            raise TypeError(f"CompiledQuery wants {names}, got {sorted(values)}")
         return [param if name is None else _like(param, values[name]) for name, param in slots]
 
     def rows(self, **values: Any) -> list[tuple]:
@@ -112,15 +126,82 @@ def _converted(row: tuple, converters, connection) -> tuple:
 def _which(param: Any, sentinels: dict[str, Any]) -> str | None:
     """The name of the sentinel `param` is (as the database adapter got it), else None."""
     for name, sentinel in sentinels.items():
-        if param == sentinel or (
-            isinstance(sentinel, datetime.date) and param == sentinel.isoformat()
-        ):
+        if param == sentinel and not isinstance(param, bool):
+            return name
+        if isinstance(sentinel, datetime.date) and param == sentinel.isoformat():
             return name
     return None
 
 
 def _like(sentinel_param: Any, value: Any) -> Any:
-    """`value` in the shape the database adapter gave the sentinel (a date, or its ISO text)."""
+    """`value` in the shape the database adapter gave the sentinel (a date or its ISO text, an
+    int or psycopg's sized int)."""
     if isinstance(value, datetime.date) and isinstance(sentinel_param, str):
         return value.isoformat()
+    if isinstance(sentinel_param, int) and type(sentinel_param) is not int:
+        return type(sentinel_param)(value)  # psycopg's Int4, Int8…: the type the ORM chose
     return value
+
+
+def ranked(queryset: QuerySet, order_by: list, *, first: int, last: int) -> QuerySet:
+    """`queryset`'s rows numbered in `order_by` order, those after `first` up to `last`, each
+    with `page_total`, the number of rows before the cut: what `page_of` reads."""
+    return (
+        queryset.annotate(
+            page_rank=Window(RowNumber(), order_by=order_by),
+            page_total=Window(Count("pk")),
+        )
+        .filter(page_rank__gt=first, page_rank__lte=last)
+        .order_by("page_rank")
+    )
+
+
+def page_of(
+    query: CompiledQuery,
+    number: str | None,
+    *,
+    per_page: int,
+    make: Callable[[tuple], Any] = tuple,
+    **values: Any,
+) -> Page:
+    """Page `number` (from the URL: not a number, the first page; past the end, the last) of
+    `query`, whose `build` takes `first` and `last` and returns `ranked` rows ending with
+    `page_total`; each row becomes `make(row without page_total)`. One query (two or three for
+    a page past the end)."""
+    try:
+        wanted = max(int(number), 1)
+    except (TypeError, ValueError):
+        wanted = 1
+    rows = _page_rows(query, wanted, per_page, values)
+    if not rows and wanted > 1:
+        total = _total(_page_rows(query, 1, per_page, values))
+        wanted = max(math.ceil(total / per_page), 1)
+        rows = _page_rows(query, wanted, per_page, values)
+    total = _total(rows)
+    found = [make(row[:-1]) for row in rows]
+    paginator = Paginator(_Known(total, found, (wanted - 1) * per_page), per_page)
+    return paginator.page(wanted if total else 1)
+
+
+def _page_rows(query: CompiledQuery, number: int, per_page: int, values: dict) -> list[tuple]:
+    return query.rows(first=(number - 1) * per_page, last=number * per_page, **values)
+
+
+def _total(rows: list[tuple]) -> int:
+    return rows[0][-1] if rows else 0
+
+
+class _Known(Sequence):
+    """`total` items of which only those of one page (`found`, from `offset`) were read: what
+    the Paginator needs to count, and to slice that page."""
+
+    def __init__(self, total: int, found: list, offset: int) -> None:
+        self._total, self._found, self._offset = total, found, offset
+
+    def __len__(self) -> int:
+        return self._total
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            raise TypeError("only the page read can be sliced")
+        return self._found[index.start - self._offset : index.stop - self._offset]

@@ -130,11 +130,13 @@ def test_a_domains_page_is_paged(client, world):
     world.log_in(client, "gap")
 
     first = text(client.get(_domain_page(world, "MOB")))
-    second = text(client.get(_domain_page(world, "MOB") + "?page=2"))
+    third = text(client.get(_domain_page(world, "MOB") + "?page=3"))
 
-    assert "Page 1 sur 2" in first
-    assert "Page 2 sur 2" in second
-    assert "Page 1 sur 2" in text(client.get(_domain_page(world, "MOB") + "?page=nonsense"))
+    assert "Page 1 sur 3" in first
+    assert first.count("/emails/add/") == 10
+    assert "Page 3 sur 3" in third
+    assert "Page 1 sur 3" in text(client.get(_domain_page(world, "MOB") + "?page=nonsense"))
+    assert "Page 3 sur 3" in text(client.get(_domain_page(world, "MOB") + "?page=99"))
 
 
 def test_an_unknown_domains_page_is_not_found(client, world):
@@ -224,12 +226,14 @@ def test_the_page_links_the_gap_to_the_paged_history(client, world):
     gap = html.split('id="gap-title"')[1].split("</section>")[0]
     assert f'href="{history}"' in gap
     first = text(client.get(history))
-    second = text(client.get(history + "?page=2"))
-    assert "Page 1 sur 2" in first
-    assert first.count('<td data-label="Procédure">') == 25
-    assert "Page 2 sur 2" in second
-    assert "Précédent" in second
-    assert text(client.get(history + "?page=nonsense")).count("Page 1 sur 2") == 1
+    last = text(client.get(history + "?page=4"))
+    assert "Page 1 sur 4" in first
+    assert first.count('<td data-label="Procédure">') == 10
+    assert world.person("gap").full_name in first  # the current GAP, newest
+    assert "Page 4 sur 4" in last
+    assert last.count('<td data-label="Procédure">') == 1  # 31 terms
+    assert "Précédent" in last
+    assert text(client.get(history + "?page=nonsense")).count("Page 1 sur 4") == 1
 
 
 def test_the_history_page_in_dutch(client, world):
@@ -585,11 +589,12 @@ def _many(world, enterprise=None):
         # and GAs with their counts and addresses; the qualités without GL (not for a GA).
         ("enterprise", "gap", 7),
         ("enterprise", "ga", 6),
-        ("co_gap_list", "gap", 6),
-        ("gap_history", "gap", 6),
-        ("domain", "gap", 9),
-        ("domain", "ga", 9),
-        ("who_manages", "user", 7),
+        # Each paged list: its page and how many there are in one query.
+        ("co_gap_list", "gap", 5),
+        ("gap_history", "gap", 5),
+        ("domain", "gap", 7),  # and the domain, the GAP
+        ("domain", "ga", 7),
+        ("who_manages", "user", 5),
     ],
 )
 def test_the_pages_queries_do_not_grow_with_the_rows(
@@ -613,12 +618,13 @@ def test_who_manages_is_paged(client, world):
     url = reverse("access_managers:who_manages", args=[world.enterprise.number])
 
     first = text(client.get(url))
-    second = text(client.get(url + "?page=2"))
+    last = text(client.get(url + "?page=99"))  # past the end: the last page
 
-    assert "Page 1 sur 2" in first
+    assert "Page 1 sur " in first
     gap = first.index(world.person("gap").full_name)
     assert gap < first.index('<td data-label="Rôle">Co-Gestionnaire d')
-    assert world.person("gl").full_name in second  # the qualités come after the domains
+    assert world.person("co_gl").full_name in last  # the qualités come after the domains
+    assert last.index(world.person("gl").full_name) < last.index(world.person("co_gl").full_name)
 
 
 def test_the_who_manages_list_queries_do_not_grow(client, world, django_assert_num_queries):

@@ -78,3 +78,42 @@ def test_the_values_must_be_those_it_was_compiled_for():
 
     with pytest.raises(TypeError):
         query.rows(last_name="Peeters")
+
+
+def _named(*, last_name, first, last):
+    from csam_portal.core.compiled import ranked
+
+    people = Person.objects.filter(last_name=last_name)
+    return ranked(people, [F("niss").asc()], first=first, last=last).values_list(
+        "niss", "page_total"
+    )
+
+
+@pytest.mark.parametrize(
+    ("asked", "number", "shown"),
+    [("1", 1, 0), ("2", 2, 3), ("3", 3, 6), ("4", 3, 6), ("x", 1, 0), (None, 1, 0), ("-2", 1, 0)],
+)
+def test_a_page_and_its_total_come_in_one_query(
+    asked, number, shown, django_assert_max_num_queries
+):
+    from csam_portal.core.compiled import page_of
+
+    people = sorted(PersonFactory.create_batch(7, last_name="Peeters"), key=lambda p: p.niss)
+    PersonFactory(last_name="Janssens")
+    query = CompiledQuery(_named, text=("last_name",), numbers=("first", "last"))
+
+    with django_assert_max_num_queries(1 if asked != "4" else 3):
+        page = page_of(query, asked, per_page=3, make=lambda row: row[0], last_name="Peeters")
+
+    assert (page.number, page.paginator.count, page.paginator.num_pages) == (number, 7, 3)
+    assert list(page) == [person.niss for person in people[shown : shown + 3]]
+
+
+def test_an_empty_list_is_one_empty_page():
+    from csam_portal.core.compiled import page_of
+
+    query = CompiledQuery(_named, text=("last_name",), numbers=("first", "last"))
+
+    page = page_of(query, "2", per_page=3, last_name="Nobody")
+
+    assert (page.number, page.paginator.count, list(page)) == (1, 0, [])
