@@ -2,13 +2,16 @@
 
 The co-GAPs, a domain's GAs with their addresses, «Qui gère nos accès ?» and the GAP history are
 read a page at a time by `csam_portal.core.compiled.page_of`: the page's rows and how many there
-are in one query, compiled once. Each row becomes an unsaved `AccessManager` holding what the
-page shows (its `person`, `designated_by`, `domain`, `quality` and, for a GA, `addresses`), so
-that no template can start a query of its own. Together with `overview` (the enterprise's page)
-these are what tests/bench/pages.py times.
+are in one query, compiled once. Each row becomes a `ShownTerm`: what the page shows of a
+designation (its person, who designated them, its domain or qualité and, for a GA, its
+addresses), plain data from which no template can start a query. Together with `overview`
+(the enterprise's page) these are what tests/bench/pages.py times.
 """
 
 from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
 
 from django.core.paginator import Page
 from django.db.models import (
@@ -25,9 +28,9 @@ from django.db.models import (
 from django.db.models.functions import Cast, Concat
 
 from access_managers.models import AccessManager, EnterpriseQuality, ManagerEmail
+from access_managers.models.registrations import Procedure
 from csam_portal.core.compiled import CompiledQuery, page_of, ranked
 from enterprises.models import Domain, Quality
-from users.models import Person
 
 Role = AccessManager.Role
 
@@ -54,18 +57,63 @@ def addresses() -> Subquery:
     return Subquery(joined)
 
 
-def addresses_of(joined: str | None) -> list[ManagerEmail]:
+@dataclass(frozen=True, slots=True)
+class Named:
+    """A person as the lists name them."""
+
+    niss: str
+    first_name: str
+    last_name: str
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """One of a GA's addresses for their domain."""
+
+    pk: int
+    email: str
+
+
+@dataclass(slots=True)
+class ShownTerm:
+    """A designation as the access managers' pages show it."""
+
+    pk: int
+    role: str
+    person: Named
+    email: str = ""
+    phone: str = ""
+    started_at: datetime.datetime | None = None
+    ended_at: datetime.datetime | None = None
+    procedure: str = ""
+    designated_by: Named | None = None
+    domain: Domain | None = None
+    quality: EnterpriseQuality | None = None
+    addresses: list[Address] = field(default_factory=list)
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_at is None
+
+    def get_role_display(self) -> str:
+        return str(Role(self.role).label)
+
+    def get_procedure_display(self) -> str:
+        return str(Procedure(self.procedure).label) if self.procedure else ""
+
+
+def addresses_of(joined: str | None) -> list[Address]:
     """The addresses `addresses()` joined, by address."""
     found = []
     for line in (joined or "").split(_SEPARATOR):
         if line:
             pk, email = line.split(" ", 1)
-            found.append(ManagerEmail(pk=int(pk), email=email))
+            found.append(Address(int(pk), email))
     return sorted(found, key=lambda address: address.email)
-
-
-def person(niss: str, first_name: str, last_name: str) -> Person:
-    return Person(niss=niss, first_name=first_name, last_name=last_name)
 
 
 # The GAP ---------------------------------------------------------------------------------------
@@ -81,12 +129,10 @@ def _gap(*, enterprise_number: str) -> QuerySet:
 _GAP = CompiledQuery(_gap, text=("enterprise_number",))
 
 
-def gap_shown(*, enterprise_number: str) -> AccessManager | None:
+def gap_shown(*, enterprise_number: str) -> ShownTerm | None:
     """The enterprise's current GAP as its pages name them (name, address, since): one query."""
     for pk, email, started_at, *named in _GAP.rows(enterprise_number=enterprise_number):
-        term = AccessManager(pk=pk, role=Role.GAP, email=email, started_at=started_at)
-        term.person = person(*named)
-        return term
+        return ShownTerm(pk, Role.GAP, Named(*named), email=email, started_at=started_at)
     return None
 
 
@@ -108,9 +154,7 @@ _CO_GAPS = CompiledQuery(_co_gaps, text=("enterprise_number",), numbers=("first"
 
 def _co_gap(row: tuple) -> AccessManager:
     pk, email, started_at, *named = row
-    term = AccessManager(pk=pk, role=Role.CO_GAP, email=email, started_at=started_at)
-    term.person = person(*named)
-    return term
+    return ShownTerm(pk, Role.CO_GAP, Named(*named), email=email, started_at=started_at)
 
 
 def co_gaps_page(*, enterprise_number: str, number: str | None) -> Page:
@@ -140,10 +184,8 @@ _DOMAIN_GAS = CompiledQuery(
 
 def _ga(row: tuple) -> AccessManager:
     pk, started_at, niss, first_name, last_name, joined = row
-    term = AccessManager(pk=pk, role=Role.GA, started_at=started_at)
-    term.person = person(niss, first_name, last_name)
-    term.addresses = addresses_of(joined)
-    return term
+    person = Named(niss, first_name, last_name)
+    return ShownTerm(pk, Role.GA, person, started_at=started_at, addresses=addresses_of(joined))
 
 
 def domain_gas_page(*, enterprise_number: str, domain: Domain, number: str | None) -> Page:
@@ -202,20 +244,16 @@ def _manager(row: tuple) -> AccessManager:
         rest[6:10],
         rest[10],
     )
-    term = AccessManager(pk=pk, role=role, email=email)
-    term.person = person(niss, first_name, last_name)
-    term.domain = (
-        Domain(code=domain_code, **dict(zip(_NAMES, domain_names, strict=True)))
-        if domain_code
-        else None
+    term = ShownTerm(
+        pk, role, Named(niss, first_name, last_name), email=email, addresses=addresses_of(joined)
     )
-    term.quality = None
+    if domain_code:
+        term.domain = Domain(code=domain_code, **dict(zip(_NAMES, domain_names, strict=True)))
     if quality_code:
         term.quality = EnterpriseQuality(identifier=identifier)
         term.quality.quality = Quality(
             code=quality_code, **dict(zip(_NAMES, quality_names, strict=True))
         )
-    term.addresses = addresses_of(joined)
     return term
 
 
@@ -250,12 +288,15 @@ _GAP_HISTORY = CompiledQuery(_gap_history, text=("enterprise_number",), numbers=
 
 def _gap_term(row: tuple) -> AccessManager:
     pk, started_at, ended_at, procedure, *people = row
-    term = AccessManager(
-        pk=pk, role=Role.GAP, started_at=started_at, ended_at=ended_at, procedure=procedure
+    return ShownTerm(
+        pk,
+        Role.GAP,
+        Named(*people[:3]),
+        started_at=started_at,
+        ended_at=ended_at,
+        procedure=procedure,
+        designated_by=Named(*people[3:]) if people[3] else None,
     )
-    term.person = person(*people[:3])
-    term.designated_by = person(*people[3:]) if people[3] else None
-    return term
 
 
 def gap_history_page(*, enterprise_number: str, number: str | None) -> Page:

@@ -4,7 +4,7 @@ The page shows the current GAP, the first CO_GAPS_ON_PAGE co-GAPs, every domain 
 with its first GAS_ON_PAGE GAs and their addresses, how many of each there are, and the qualités
 nobody but the GAP manages; the rest is on the paged pages of its co-GAPs, of each domain and of
 its GAP history. It is the portal's busiest page: its three queries are compiled once
-(`csam_portal.core.compiled`), and their rows become unsaved model instances holding only what
+(`csam_portal.core.compiled`), and their rows become `listings.ShownTerm`s holding only what
 the page shows, so that the page costs the same whatever the number of terms
 (tests/bench/pages.py).
 """
@@ -25,11 +25,10 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber
 
-from access_managers.listings import addresses, addresses_of
+from access_managers.listings import Named, ShownTerm, addresses, addresses_of
 from access_managers.models import AccessManager, EnterpriseQuality
 from csam_portal.core.compiled import CompiledQuery
 from enterprises.models import Domain, Quality
-from users.models import Person
 
 Role = AccessManager.Role
 
@@ -43,7 +42,7 @@ class DomainManagers:
     it has."""
 
     domain: Domain
-    terms: list[AccessManager] = field(default_factory=list)
+    terms: list[ShownTerm] = field(default_factory=list)
     count: int = 0
 
     @property
@@ -57,8 +56,8 @@ class ManagersOverview:
     """The current GAP (or None), the first co-GAPs and how many there are, every domain with
     its first GAs."""
 
-    gap: AccessManager | None
-    co_gaps: list[AccessManager]
+    gap: ShownTerm | None
+    co_gaps: list[ShownTerm]
     co_gap_count: int
     domains: list[DomainManagers]
 
@@ -120,17 +119,15 @@ def managers_overview(
     overview = ManagersOverview(gap=None, co_gaps=[], co_gap_count=0, domains=domains)
     for row in _FIRST_TERMS.rows(enterprise_number=enterprise_number):
         pk, role, domain_id, count, email, phone, started_at, niss, first, last, joined = row
-        term = AccessManager(
-            pk=pk,
-            role=role,
-            domain_id=domain_id,
-            enterprise_id=enterprise_number,
+        term = ShownTerm(
+            pk,
+            role,
+            Named(niss, first, last),
             email=email,
             phone=phone,
             started_at=started_at,
+            addresses=addresses_of(joined),
         )
-        term.person = Person(niss=niss, first_name=first, last_name=last)
-        term.addresses = addresses_of(joined)
         if role == Role.GAP:
             overview.gap = term
         elif role == Role.CO_GAP:
