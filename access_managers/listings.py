@@ -27,7 +27,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Concat
 
-from access_managers.models import AccessManager, EnterpriseQuality, ManagerEmail
+from access_managers.models import (
+    AccessManager,
+    EnterpriseQuality,
+    ManagerEmail,
+    QualityMembership,
+)
 from access_managers.models.registrations import Procedure
 from csam_portal.core.compiled import CompiledQuery, page_of, ranked
 from enterprises.models import Domain, Quality
@@ -309,3 +314,62 @@ def gap_history_page(*, enterprise_number: str, number: str | None) -> Page:
         make=_gap_term,
         enterprise_number=enterprise_number,
     )
+
+
+# A qualité's «Utilisateurs» ---------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ShownUser:
+    """A user of a qualité as its «Utilisateurs» page shows them: their GL or co-GL term if
+    they have one (`term_pk`, `role`), else a plain user."""
+
+    pk: int
+    person: Named
+    username: str
+    status: str
+    role: str
+    term_pk: int | None
+
+    def get_role_display(self) -> str:
+        return str(Role(self.role).label)
+
+    def get_status_display(self) -> str:
+        return str(QualityMembership.Status(self.status).label)
+
+
+def _quality_users(*, quality_id: int, first: int, last: int) -> QuerySet:
+    local = AccessManager.objects.filter(
+        quality_id=quality_id,
+        person_id=OuterRef("person_id"),
+        ended_at=None,
+        role__in=[Role.GL, Role.CO_GL],
+    )
+    memberships = QualityMembership.objects.filter(quality_id=quality_id, ended_at=None).annotate(
+        local_role=Subquery(local.values("role")[:1]),
+        local_term=Subquery(local.values("pk")[:1]),
+    )
+    kind = Case(
+        When(local_role=Role.GL, then=Value(0)),
+        When(local_role=Role.CO_GL, then=Value(1)),
+        default=Value(2),
+    )
+    order = [kind.asc(), *_BY_NAME]
+    return ranked(memberships, order, first=first, last=last).values_list(
+        "pk", "person__niss", "person__first_name", "person__last_name",
+        "person__account__username", "status", "local_role", "local_term", "page_total",
+    )  # fmt: skip
+
+
+_QUALITY_USERS = CompiledQuery(_quality_users, numbers=("quality_id", "first", "last"))
+
+
+def _user(row: tuple) -> ShownUser:
+    pk, niss, first_name, last_name, username, status, role, term_pk = row
+    person = Named(niss, first_name, last_name)
+    return ShownUser(pk, person, username or "", status, role or Role.USER, term_pk)
+
+
+def quality_users_page(*, quality: EnterpriseQuality, number: str | None) -> Page:
+    """Page `number` of the qualité's users: its GL, its co-GLs, then the others, by name."""
+    return page_of(_QUALITY_USERS, number, per_page=PER_PAGE, make=_user, quality_id=quality.pk)

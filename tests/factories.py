@@ -184,12 +184,26 @@ class DomainManagerFactory(AccessManagerFactory):
 
 
 class LocalManagerFactory(AccessManagerFactory):
-    """A current GL term (co-GL with role="COGL") of a qualité of the enterprise."""
+    """A current GL term (co-GL with role="COGL") of a qualité of the enterprise, who is also an
+    active user of it, as the services make them."""
+
+    class Meta:
+        skip_postgeneration_save = True
 
     role = "GL"
     quality = factory.SubFactory(
         EnterpriseQualityFactory, enterprise=factory.SelfAttribute("..enterprise")
     )
+
+    @factory.post_generation
+    def membership(term, create, extracted, **kwargs):
+        if create and term.ended_at is None:
+            apps.get_model("access_managers", "QualityMembership").objects.get_or_create(
+                quality=term.quality,
+                person=term.person,
+                ended_at=None,
+                defaults={"designated_by": term.designated_by, "email": term.email},
+            )
 
 
 class QualityMembershipFactory(factory.django.DjangoModelFactory):

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from access_managers import permissions, quality_forms, selectors
+from access_managers import listings, permissions, quality_forms, selectors
 from access_managers.models import AccessManager
 from access_managers.roles import Roles, roles_by_enterprise
 from access_managers.services import local_managers, qualities
@@ -97,7 +97,7 @@ def quality_users(request: HttpRequest, quality_id: int) -> HttpResponse:
     quality, actor = permissions.quality_for_user_list(request, quality_id)
     context = {
         "quality": quality,
-        "rows": selectors.quality_people(quality=quality),
+        "page": listings.quality_users_page(quality=quality, number=request.GET.get("page")),
         "can_manage": permissions.can_manage_local_managers(actor.roles, quality),
         "can_see_rae_page": permissions.can_see_rae_page(actor.roles, quality.enterprise),
     }

@@ -2,6 +2,7 @@
 its «Utilisateurs», the GL and co-GL wizards and the removal of co-GLs; in French and Dutch."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from access_managers.models import AccessManager, EnterpriseQuality, QualityMembership
@@ -425,8 +426,31 @@ def test_the_users_page_runs_a_constant_number_of_queries(
         LocalManagerFactory(enterprise=world.enterprise, quality=quality, role="COGL")
     world.log_in(client, "gap")
 
-    with django_assert_num_queries(6):
+    # Session, user, the qualité with its enterprise's name, the roles, the page and its total.
+    with django_assert_num_queries(5):
         assert client.get(_users_url(quality)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "found"), [("fr", "26 utilisateurs trouvés."), ("nl", "26 gebruikers gevonden.")]
+)
+def test_the_users_page_is_paged_gl_and_co_gls_first(client, world, language, found):
+    quality = world.qualities["EMPLOYEUR_ONSS"]
+    QualityMembershipFactory.create_batch(22, quality=quality)
+    world.log_in(client, "gap")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    first = text(client.get(_users_url(quality)))
+    last = text(client.get(_users_url(quality) + "?page=3"))
+
+    assert found in first  # the GL, the co-GL, the user, the blocked user and 22 more
+    assert first.index(world.person("gl").last_name) < first.index(world.person("co_gl").last_name)
+    assert first.count('name="term"') == 1  # the co-GL's checkbox
+    assert last.count("<tr>") == 1 + 6
+    assert (
+        world.person("blocked_user").last_name
+        in first + text(client.get(_users_url(quality) + "?page=2")) + last
+    )
 
 
 @pytest.mark.parametrize("rows", [1, 30])

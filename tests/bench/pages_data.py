@@ -87,6 +87,24 @@ def enterprise_with_terms(name: str, terms: int) -> str:
             )
         )
     _bulk_current_unique(AccessManager, rows)
+    # A current GL or co-GL is a user of their qualité too, as the services make them.
+    members = {(m.quality_id, m.person_id) for m in memberships if m.ended_at is None}
+    for row in rows:
+        if (
+            row.role == "COGL"
+            and row.ended_at is None
+            and (row.quality_id, row.person_id) not in members
+        ):
+            members.add((row.quality_id, row.person_id))
+            memberships.append(
+                QualityMembership(
+                    quality_id=row.quality_id,
+                    person_id=row.person_id,
+                    designated_by=nathalie,
+                    started_at=row.started_at,
+                    email=f"cogl{len(memberships)}@bench.example",
+                )
+            )
     _bulk_current_unique(QualityMembership, memberships)
     for term in AccessManager.objects.filter(enterprise=enterprise, role="GA", ended_at=None):
         ManagerEmail.objects.create(term=term, email=f"ga{term.pk}@bench.example")
