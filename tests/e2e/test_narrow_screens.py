@@ -42,7 +42,12 @@ PERSONAL_PAGES = [
     "/digital-keys/mobile-app/",
     "/access-managers/?list",
     f"/access-managers/{HORIZON}/",
+    f"/access-managers/{HORIZON}/domains/FIN/",
+    f"/access-managers/{HORIZON}/co-gaps/",
     f"/access-managers/{HORIZON}/co-gaps/add/",
+    f"/access-managers/{HORIZON}/history/",
+    f"/access-managers/{HORIZON}/who/",
+    "/who-manages/",
     "/gap/designate/",
 ]
 
