@@ -665,3 +665,18 @@ def test_my_enterprises_names_the_domain_of_each_ga_term(client, world):
 
     assert f"Gestionnaire d'Accès – {Domain.objects.get(code='SECU').name}" in page
     assert f"Gestionnaire d'Accès – {mobility.name}" in page
+
+
+@pytest.mark.parametrize("view", ["ga_remove", "ga_email_add", "ga_email_edit", "ga_email_remove"])
+def test_cancelling_a_ga_action_goes_back_to_the_domains_page(client, world, view):
+    term = _ga_term(world)
+    address = ManagerEmail.objects.create(term=term, email="secu@test.be")
+    world.log_in(client, "gap")
+    target = address.pk if view in ("ga_email_edit", "ga_email_remove") else term.pk
+
+    html = text(
+        client.get(reverse(f"access_managers:{view}", args=[world.enterprise.number, target]))
+    )
+
+    cancel = html.split("Annuler</a>")[0].rsplit("<a ", 1)[1]
+    assert f'href="{_domain_page(world, term.domain.code)}"' in cancel
