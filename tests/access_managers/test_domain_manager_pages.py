@@ -95,7 +95,7 @@ def test_the_page_shows_the_first_gas_of_a_domain_and_links_to_all(client, world
 
     shown = [term for term in terms if term.person.full_name in mobility]
     assert len(shown) == 2
-    assert "et 2 autres Gestionnaires d'Accès" in mobility
+    assert "Voir tous les Gestionnaires d'Accès du domaine (4)" in mobility
     assert f'href="{_domain_page(world, "MOB")}"' in mobility
     for term in terms:
         assert term.person.full_name in domain
