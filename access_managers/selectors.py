@@ -16,8 +16,8 @@ from access_managers.models import (
     QualityMembership,
 )
 from csam_portal.core.compiled import CompiledQuery
-from enterprises.models import Domain, Enterprise
-from enterprises.selectors import official_name
+from enterprises.models import Domain, Enterprise, Quality
+from enterprises.selectors import official_name, page_kbo_language
 
 Role = AccessManager.Role
 
@@ -111,17 +111,43 @@ def ga_address_current(*, enterprise_number: str, email_id: int) -> ManagerEmail
     )
 
 
+def _attnames(model) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+def _quality_with_enterprise(*, quality_id: int, kbo_language: str) -> QuerySet:
+    """The qualité's row, its enterprise's and its type's, and the enterprise's name."""
+    return (
+        EnterpriseQuality.objects.filter(pk=quality_id)
+        .annotate(enterprise_name=official_name("enterprise_id", kbo_language=kbo_language))
+        .values_list(
+            *_attnames(EnterpriseQuality),
+            *(f"enterprise__{name}" for name in _attnames(Enterprise)),
+            *(f"quality__{name}" for name in _attnames(Quality)),
+            "enterprise_name",
+        )
+    )
+
+
+_QUALITY = CompiledQuery(_quality_with_enterprise, text=("kbo_language",), numbers=("quality_id",))
+
+
 def quality_get(*, quality_id: int) -> EnterpriseQuality | None:
     """The enterprise's qualité with its type and its enterprise and the enterprise's name: one
-    query."""
-    quality = (
-        EnterpriseQuality.objects.select_related("enterprise", "quality")
-        .annotate(enterprise_name=official_name("enterprise_id"))
-        .filter(pk=quality_id)
-        .first()
-    )
-    if quality is not None:
-        quality.enterprise.official_name = quality.enterprise_name
+    query (compiled: every page of a qualité reads it)."""
+    rows = _QUALITY.rows(quality_id=quality_id, kbo_language=page_kbo_language())
+    if not rows:
+        return None
+    row = rows[0]
+    sizes = [len(_attnames(model)) for model in (EnterpriseQuality, Enterprise, Quality)]
+    quality_values = row[: sizes[0]]
+    enterprise_values = row[sizes[0] : sizes[0] + sizes[1]]
+    type_values = row[sizes[0] + sizes[1] : -1]
+    quality = EnterpriseQuality.from_db("default", _attnames(EnterpriseQuality), quality_values)
+    enterprise = Enterprise.from_db("default", _attnames(Enterprise), enterprise_values)
+    enterprise.official_name = row[-1]
+    quality.enterprise = enterprise
+    quality.quality = Quality.from_db("default", _attnames(Quality), type_values)
     return quality
 
 

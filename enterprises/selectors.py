@@ -22,7 +22,7 @@ def official_name(enterprise: str = "number", *, kbo_language: str | None = None
     `Enterprise.name` reads): annotate it as `official_name` to read an enterprise and its name
     in one query."""
     if kbo_language is None:
-        kbo_language = _kbo_language()
+        kbo_language = page_kbo_language()
     names = (
         Denomination.objects.filter(enterprise_id=OuterRef(enterprise), type=OFFICIAL_NAME)
         .order_by(Case(When(language=kbo_language, then=Value(0)), default=Value(1)), "language")
@@ -31,7 +31,7 @@ def official_name(enterprise: str = "number", *, kbo_language: str | None = None
     return Subquery(names)
 
 
-def _kbo_language() -> str:
+def page_kbo_language() -> str:
     """The register's code of the page's language ("" if it has none)."""
     language = (translation.get_language() or "fr")[:2]
     return next((code for code, name in KBO_LANGUAGES.items() if name == language), "")
@@ -48,7 +48,7 @@ _ENTERPRISE_NAMED = CompiledQuery(
 def enterprise_named(*, number: str) -> Enterprise | None:
     """The enterprise `number` with its name: one query (compiled once: every page of an
     enterprise runs it)."""
-    found = _ENTERPRISE_NAMED.objects(number=number, kbo_language=_kbo_language())
+    found = _ENTERPRISE_NAMED.objects(number=number, kbo_language=page_kbo_language())
     return found[0] if found else None
 
 
