@@ -105,6 +105,8 @@ urlpatterns = [
         domain_managers.domain_detail,
         name="domain",
     ),
+    # Under the domain's page: the enterprise's page links to it as the domain's URL + "add/"
+    # (one URL to reverse per domain instead of two).
     path(
         "access-managers/<enterprise_number:number>/domains/<slug:domain>/add/",
         domain_managers.ga_add,

@@ -29,9 +29,12 @@ def _expected(key: str, qualities: dict) -> Roles:
         "co_gap": Roles(is_co_gap=True),
         "ga": Roles(ga_domains=frozenset({"SECU"})),
         "ga_fin": Roles(ga_domains=frozenset({"FIN"})),
-        "gl": Roles(gl_qualities=frozenset({onss})),
-        "co_gl": Roles(co_gl_qualities=frozenset({onss})),
-        "gl_other_quality": Roles(gl_qualities=frozenset({social})),
+        # A GL or co-GL is a user of their qualité too, as the services make them.
+        "gl": Roles(gl_qualities=frozenset({onss}), user_qualities=frozenset({onss})),
+        "co_gl": Roles(co_gl_qualities=frozenset({onss}), user_qualities=frozenset({onss})),
+        "gl_other_quality": Roles(
+            gl_qualities=frozenset({social}), user_qualities=frozenset({social})
+        ),
         "user": Roles(user_qualities=frozenset({onss})),
         "blocked_user": Roles(),  # a blocked user has no rights from the membership
     }[key]

@@ -31,6 +31,8 @@ from django.db.models.functions import RowNumber
 # numbers large negative ones.
 _DATE_SENTINEL = datetime.date(1111, 11, 11)
 _NUMBER_SENTINEL = -1_987_654_321
+# psycopg's sized integers, by the name of their type; any other integer: 64 bits.
+_BITS = {"Int2": 16, "Int4": 32, "Int8": 64}
 
 
 class CompiledQuery:
@@ -86,9 +88,22 @@ class CompiledQuery:
             raise TypeError(f"CompiledQuery wants {names}, got {sorted(values)}")
         return [param if name is None else _like(param, values[name]) for name, param in slots]
 
+    def _holdable(self, compiled: _Compiled, values: dict[str, Any]) -> bool:
+        """Whether every number fits the integer the database compares it with (a URL's
+        `<int:…>` takes any length; the ORM, too, finds nothing for one out of range)."""
+        for name, param in compiled.slots:
+            if name in self._numbers:
+                bits = _BITS.get(type(param).__name__, 64)
+                if not -(2 ** (bits - 1)) <= values[name] < 2 ** (bits - 1):
+                    return False
+        return True
+
     def rows(self, **values: Any) -> list[tuple]:
-        """The rows of a values_list queryset, for these values."""
+        """The rows of a values_list queryset, for these values (none for a number its column
+        cannot hold: no row has it)."""
         compiled = self._compile()
+        if not self._holdable(compiled, values):
+            return []
         connection = connections[self._using]
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, self._params(compiled.slots, values))
@@ -100,6 +115,8 @@ class CompiledQuery:
     def objects(self, **values: Any) -> list[Model]:
         """The model's instances (with the queryset's annotations as attributes)."""
         compiled = self._compile()
+        if not self._holdable(compiled, values):
+            return []
         manager = compiled.model._default_manager.using(self._using)
         return list(manager.raw(compiled.sql, self._params(compiled.slots, values)))
 
@@ -156,6 +173,10 @@ def ranked(queryset: QuerySet, order_by: list, *, first: int, last: int) -> Quer
     )
 
 
+# Past it, a page number is past the end of any list (and of what the row numbers can reach).
+_LAST_PAGE = 1_000_000
+
+
 def page_of(
     query: CompiledQuery,
     number: str | None,
@@ -169,7 +190,7 @@ def page_of(
     `page_total`; each row becomes `make(row without page_total)`. One query (two or three for
     a page past the end)."""
     try:
-        wanted = max(int(number), 1)
+        wanted = min(max(int(number), 1), _LAST_PAGE)
     except (TypeError, ValueError):
         wanted = 1
     rows = _page_rows(query, wanted, per_page, values)

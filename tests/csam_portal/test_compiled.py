@@ -117,3 +117,14 @@ def test_an_empty_list_is_one_empty_page():
     page = page_of(query, "2", per_page=3, last_name="Nobody")
 
     assert (page.number, page.paginator.count, list(page)) == (1, 0, [])
+
+
+def test_a_number_no_column_can_hold_finds_nothing_and_a_huge_page_is_the_last():
+    from csam_portal.core.compiled import page_of
+
+    PersonFactory.create_batch(4, last_name="Peeters")
+    query = CompiledQuery(_named, text=("last_name",), numbers=("first", "last"))
+
+    assert query.rows(last_name="Peeters", first=0, last=10**30) == []
+    page = page_of(query, "9" * 40, per_page=3, last_name="Peeters")
+    assert (page.number, len(page)) == (2, 1)
