@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
+    OuterRef,
     Q,
     QuerySet,
     Value,
@@ -158,11 +160,11 @@ def qualities_without_local_manager(*, enterprise_number: str) -> list[Enterpris
 
 
 def _without_local_manager(*, enterprise_number: str) -> QuerySet:
-    current = Q(managers__ended_at=None, managers__role__in=[Role.GL, Role.CO_GL])
+    local_manager = AccessManager.objects.filter(
+        quality=OuterRef("pk"), ended_at=None, role__in=[Role.GL, Role.CO_GL]
+    )
     return (
-        EnterpriseQuality.objects.filter(enterprise_id=enterprise_number)
-        .annotate(local_managers=Count("managers", filter=current))
-        .filter(local_managers=0)
+        EnterpriseQuality.objects.filter(~Exists(local_manager), enterprise_id=enterprise_number)
         .order_by("quality__code", "identifier")
         .values_list(
             "pk", "identifier", "quality_id", "quality__code", *(f"quality__{n}" for n in _NAMES)
