@@ -106,7 +106,10 @@ def test_nathalie_adds_a_ga_of_mobility_and_edits_her_addresses(page, a11y, demo
     page.get_by_role("link", name="Retour à la Gestion des Gestionnaires d'Accès").click()
     expect(page.locator("#domain-MOB")).not_to_contain_text("Emma Wouters")
     a11y(page)
-    page.get_by_role("link", name="Tout l'historique des Gestionnaires d'Accès Principaux").click()
+    page.get_by_role("link", name="Historique des Gestionnaires d'Accès Principaux").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Historique des Gestionnaires d'Accès Principaux"
+    )
     a11y(page)
 
 
