@@ -105,8 +105,9 @@ urlpatterns = [
         domain_managers.domain_detail,
         name="domain",
     ),
-    # Under the domain's page: the enterprise's page links to it as the domain's URL + "add/"
-    # (one URL to reverse per domain instead of two).
+    # A domain's page and its «Ajouter» are under the enterprise's page: the enterprise's page
+    # links to them as its URL + "domains/<code>/" (+ "add/"), reversing one URL for every
+    # domain (tests/access_managers/test_domain_manager_pages.py checks the links).
     path(
         "access-managers/<enterprise_number:number>/domains/<slug:domain>/add/",
         domain_managers.ga_add,
