@@ -35,9 +35,13 @@ def test_nathalie_names_a_co_gap_then_removes_him(page, a11y, demo):
 
     co_gaps = page.get_by_role("table", name="Co-Gestionnaires d'Accès Principaux")
     expect(co_gaps).to_contain_text("pieter.desmet.toegangsbeheer@horizon-groep.example")
+    a11y(page)
+    page.get_by_role("link", name="Historique des Gestionnaires d'Accès Principaux").click()
     history = page.get_by_role("table", name="Historique des Gestionnaires d'Accès Principaux")
     expect(history).to_contain_text("Nathalie Leroy")
     a11y(page)
+    page.go_back()
+    expect(co_gaps).to_be_visible()
     assert (
         AccessManager.objects.get(enterprise=HORIZON, role="COGAP", ended_at=None).person_id
         == PIETER
