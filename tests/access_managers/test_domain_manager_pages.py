@@ -145,9 +145,25 @@ def test_an_unknown_domains_page_is_not_found(client, world):
     assert client.get(_domain_page(world, "XX")).status_code == 404
 
 
-def test_the_page_shows_the_first_co_gaps_and_links_to_all(client, world):
+@pytest.mark.parametrize(
+    ("language", "see_all", "count"),
+    [
+        (
+            "fr",
+            "Voir les 7 Co-Gestionnaires d'Accès Principaux",
+            "Cette entreprise a 7 Co-Gestionnaires d'Accès Principaux.",
+        ),
+        (
+            "nl",
+            "De 7 Co-Hoofdtoegangsbeheerders bekijken",
+            "Deze onderneming heeft 7 Co-Hoofdtoegangsbeheerders.",
+        ),
+    ],
+)
+def test_the_page_shows_the_first_co_gaps_and_links_to_all(client, world, language, see_all, count):
     AccessManagerFactory.create_batch(6, enterprise=world.enterprise, role="COGAP")
     world.log_in(client, "gap")
+    _in(client, language)
 
     html = text(client.get(_page(world)))
     listing = reverse("access_managers:co_gap_list", args=[world.enterprise.number])
@@ -155,9 +171,9 @@ def test_the_page_shows_the_first_co_gaps_and_links_to_all(client, world):
 
     section = html.split('id="co-gaps-title"')[1].split("</section>")[0]
     assert section.count("<tr>") == 1 + 5  # the header and the first five
-    assert "Voir les 7 Co-Gestionnaires d'Accès Principaux" in section
+    assert see_all in section
     assert f'href="{listing}"' in section
-    assert "Cette entreprise a 7 Co-Gestionnaires d'Accès Principaux." in every
+    assert count in every
     assert every.count("/remove/") == 7
 
 
