@@ -696,3 +696,20 @@ def test_cancelling_a_ga_action_goes_back_to_the_domains_page(client, world, vie
 
     cancel = html.split("Annuler</a>")[0].rsplit("<a ", 1)[1]
     assert f'href="{_domain_page(world, term.domain.code)}"' in cancel
+
+
+def test_the_domain_sections_escape_what_people_typed(client, world):
+    from tests.factories import PersonFactory
+
+    person = PersonFactory(first_name="<b>Eve</b>", last_name="O'Neil & Co")
+    term = DomainManagerFactory(
+        enterprise=world.enterprise, person=person, domain=Domain.objects.get(code="MOB")
+    )
+    ManagerEmail.objects.create(term=term, email="eve@test.be")
+    world.log_in(client, "gap")
+
+    html = client.get(_page(world)).content.decode()
+
+    mobility = html.split('id="domain-MOB"')[1].split("</section>")[0]
+    assert "&lt;b&gt;Eve&lt;/b&gt; O&#x27;Neil &amp; Co – eve@test.be" in mobility
+    assert "<b>Eve</b>" not in html
