@@ -1,11 +1,12 @@
 """The paged lists of the access managers' pages, each page in one compiled query.
 
-The co-GAPs, a domain's GAs with their addresses, «Qui gère nos accès ?» and the GAP history are
-read a page at a time by `csam_portal.core.compiled.page_of`: the page's rows and how many there
-are in one query, compiled once. Each row becomes a `ShownTerm`: what the page shows of a
-designation (its person, who designated them, its domain or qualité and, for a GA, its
-addresses), plain data from which no template can start a query. Together with `overview`
-(the enterprise's page) these are what tests/bench/pages.py times.
+The co-GAPs, a domain's GAs with their addresses, «Qui gère nos accès ?», the GAP history and a
+qualité's «Utilisateurs» are read a page at a time by `csam_portal.core.compiled.page_of`: the
+page's rows and how many there are in one query, compiled once. Each row becomes a `ShownTerm`
+(a `ShownUser` on «Utilisateurs»): what the page shows of a designation (its person, who
+designated them, its domain or qualité and, for a GA, its addresses), plain data from which no
+template can start a query. Together with `overview` (the enterprise's page) these are what
+tests/bench/pages.py times.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ _SEPARATOR = "\n"
 
 
 def addresses() -> Subquery:
-    """A GA term's addresses for its domain, in one text that `_addresses_of` reads (in no
+    """A GA term's addresses for its domain, in one text that `addresses_of` reads (in no
     order: not every database orders an aggregate)."""
     line = Concat(
         Cast("pk", output_field=CharField()), Value(" "), F("email"), output_field=CharField()
