@@ -47,6 +47,8 @@ urlpatterns = [
         co_gaps.co_gap_add,
         name="co_gap_add",
     ),
+    # Under the co-GAPs' list: the co-GAP tables link to it as that URL + "<id>/remove/", one URL
+    # reversed per table (tests/access_managers/test_co_gaps.py follows the links).
     path(
         "access-managers/<enterprise_number:number>/co-gaps/<int:term_id>/remove/",
         co_gaps.co_gap_remove,
@@ -113,6 +115,9 @@ urlpatterns = [
         domain_managers.ga_add,
         name="ga_add",
     ),
+    # The GAs' and their addresses' actions too: a domain's page links to them as the
+    # enterprise's URL + "gas/<id>/…" or "emails/<id>/…" (tests/access_managers/
+    # test_domain_manager_pages.py follows every link).
     path(
         "access-managers/<enterprise_number:number>/gas/<int:term_id>/remove/",
         domain_managers.ga_remove,

@@ -78,8 +78,15 @@ def test_the_icons_have_accessible_names_with_the_domain_and_address(client, wor
     assert '<span class="visually-hidden"> – Mobilité</span>' in html
     assert "Modifier l'adresse secu@test.be" in domain
     assert "Supprimer l'adresse secu@test.be" in domain
-    edit = reverse("access_managers:ga_email_edit", args=[world.enterprise.number, address.pk])
-    assert f'href="{edit}"' in domain
+    number = world.enterprise.number
+    for view, target in [
+        ("ga_email_edit", address.pk),
+        ("ga_email_remove", address.pk),
+        ("ga_email_add", address.term_id),
+        ("ga_remove", address.term_id),
+    ]:
+        assert f'href="{reverse(f"access_managers:{view}", args=[number, target])}"' in domain
+    assert f'href="{reverse("access_managers:enterprise", args=[number])}"' in domain
     assert "Ajouter une adresse e-mail" in domain
 
 

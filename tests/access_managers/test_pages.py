@@ -173,3 +173,15 @@ def test_removing_a_co_gap_asks_then_removes(client, world):
     term.refresh_from_db()
     assert term.ended_at is not None
     assert OutboundEmail.objects.get().template == "access_managers/co_gap_removed"
+
+
+@pytest.mark.parametrize("page", ["access_managers:enterprise", "access_managers:co_gap_list"])
+def test_a_co_gaps_remove_link_opens_its_removal(client, world, page):
+    world.log_in(client, "gap")
+    term = AccessManager.objects.get(enterprise=world.enterprise, role="COGAP")
+    remove = reverse("access_managers:co_gap_remove", args=[world.enterprise.number, term.pk])
+
+    html = client.get(reverse(page, args=[world.enterprise.number])).content.decode()
+
+    assert f'href="{remove}"' in html
+    assert "ne sera plus Co-Gestionnaire" in text(client.get(remove))
