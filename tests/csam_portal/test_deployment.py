@@ -1,5 +1,6 @@
 """The deployment files stay true: docker-compose.yml, production settings, the CI script."""
 
+import ast
 import os
 import re
 import shutil
@@ -235,3 +236,22 @@ def test_compose_demo_override_runs_the_simulators_with_the_opt_in_over_plain_ht
     assert "load_demo" in demo["web"]["command"]
     started = _django_setup(**{k: v for k, v in environment.items() if v is not None})
     assert started.returncode == 0, started.stderr
+
+
+def _database_options(**env) -> dict:
+    shown = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+    result = _django(["-c", f"import django; django.setup(); {shown}"], **PRODUCTION, **env)
+    assert result.returncode == 0, result.stderr
+    return ast.literal_eval(result.stdout)
+
+
+@pytest.mark.parametrize(("threshold", "expected"), [(None, 5), ("3", 3), ("", None)])
+def test_postgresql_connections_prepare_the_queries_they_repeat_unless_told_not_to(
+    threshold, expected
+):
+    env = {} if threshold is None else {"DATABASE_PREPARE_THRESHOLD": threshold}
+
+    options = _database_options(**env)
+
+    assert options["server_side_binding"] is True
+    assert options["prepare_threshold"] == expected
