@@ -19,7 +19,9 @@ from django.db.models import (
     Case,
     CharField,
     F,
+    FilteredRelation,
     OuterRef,
+    Q,
     QuerySet,
     StringAgg,
     Subquery,
@@ -47,9 +49,10 @@ _BY_NAME = [F("person__last_name").asc(), F("person__first_name").asc(), F("pk")
 _SEPARATOR = "\n"
 
 
-def addresses() -> Subquery:
+def addresses() -> Case:
     """A GA term's addresses for its domain, in one text that `addresses_of` reads (in no
-    order: not every database orders an aggregate)."""
+    order: not every database orders an aggregate). Only a GA has any: the other roles' rows
+    skip the subquery (a list of every current term would otherwise run it for each)."""
     line = Concat(
         Cast("pk", output_field=CharField()), Value(" "), F("email"), output_field=CharField()
     )
@@ -60,7 +63,7 @@ def addresses() -> Subquery:
         .annotate(joined=StringAgg(line, Value(_SEPARATOR)))
         .values("joined")
     )
-    return Subquery(joined)
+    return Case(When(role=Role.GA, then=Subquery(joined)), default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +107,22 @@ class ShownTerm:
     @property
     def is_current(self) -> bool:
         return self.ended_at is None
+
+    @property
+    def place(self) -> str:
+        """The domain or the qualité the term is for; "" for the GAP and co-GAPs (all)."""
+        if self.domain is not None:
+            return self.domain.name
+        if self.quality is not None:
+            return f"{self.quality.quality.name} – {self.quality.identifier}"
+        return ""
+
+    @property
+    def contacts(self) -> list[str]:
+        """Where to write to the person: a GA's addresses for their domain, another's own."""
+        if self.role == Role.GA:
+            return [address.email for address in self.addresses]
+        return [self.email] if self.email else []
 
     def get_role_display(self) -> str:
         return str(Role(self.role).label)
@@ -340,25 +359,29 @@ class ShownUser:
 
 
 def _quality_users(*, quality_id: int, first: int, last: int) -> QuerySet:
-    local = AccessManager.objects.filter(
-        quality_id=quality_id,
-        person_id=OuterRef("person_id"),
-        ended_at=None,
-        role__in=[Role.GL, Role.CO_GL],
+    # The member's current GL or co-GL term of this qualité, if any: one LEFT JOIN (a person
+    # holds at most one, constraint accessmanager_one_current_local_term), read by the sort and
+    # the row alike, rather than a subquery per row for each use.
+    local = FilteredRelation(
+        "person__accessmanager_terms",
+        condition=Q(
+            person__accessmanager_terms__quality_id=F("quality_id"),
+            person__accessmanager_terms__ended_at=None,
+            person__accessmanager_terms__role__in=[Role.GL, Role.CO_GL],
+        ),
     )
     memberships = QualityMembership.objects.filter(quality_id=quality_id, ended_at=None).annotate(
-        local_role=Subquery(local.values("role")[:1]),
-        local_term=Subquery(local.values("pk")[:1]),
+        local=local
     )
     kind = Case(
-        When(local_role=Role.GL, then=Value(0)),
-        When(local_role=Role.CO_GL, then=Value(1)),
+        When(local__role=Role.GL, then=Value(0)),
+        When(local__role=Role.CO_GL, then=Value(1)),
         default=Value(2),
     )
     order = [kind.asc(), *_BY_NAME]
     return ranked(memberships, order, first=first, last=last).values_list(
         "pk", "person__niss", "person__first_name", "person__last_name",
-        "person__account__username", "status", "local_role", "local_term", "page_total",
+        "person__account__username", "status", "local__role", "local__pk", "page_total",
     )  # fmt: skip
 
 
