@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests import processes  # noqa: E402 (after the path is set)
-from tests.bench.database import recreate_database  # noqa: E402
+from tests.bench.database import analyze_database, recreate_database  # noqa: E402
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "200"))
 DATABASE_URL = os.environ.get(
@@ -53,6 +53,7 @@ def _prepare(env: dict[str, str]) -> dict[int, dict[str, str]]:
     made = subprocess.run(
         [sys.executable, "-c", script], **run, capture_output=True, text=True
     ).stdout.split()
+    analyze_database(DATABASE_URL)
     return {
         size: dict(zip(("number", "quality", "domain"), entry.split(":"), strict=True))
         for size, entry in zip(SIZES, made, strict=True)
