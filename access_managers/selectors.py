@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import (
-    QuerySet,
-)
+from django.db.models import Prefetch, QuerySet
 
 from access_managers.models import (
     AccessManager,
     EnterpriseQuality,
     ExceptionalRequest,
     ManagerEmail,
+    MembershipApplication,
     QualityMembership,
 )
 from csam_portal.core.compiled import CompiledQuery
@@ -191,3 +190,43 @@ def quality_people(*, quality: EnterpriseQuality) -> list:
         rows.append((term.person, term, by_person.pop(term.person_id, None)))
     rows.extend((membership.person, None, membership) for membership in by_person.values())
     return rows
+
+
+@dataclass
+class EnterpriseApplications:
+    """One enterprise and the person's active memberships of its qualités (each with its
+    `granted` applications, by name): a part of «Mes applications»."""
+
+    enterprise: Enterprise
+    memberships: list[QualityMembership]
+
+
+def applications_of(*, niss: str) -> list[EnterpriseApplications]:
+    """The secured applications the person may use today, by enterprise and qualité: those
+    granted on their current memberships that are not blocked, each with since when and who
+    granted it; a membership without any is listed too (empty). Two queries, whatever the
+    number of memberships and applications."""
+    grants = MembershipApplication.objects.select_related("application", "granted_by")
+    memberships = (
+        QualityMembership.objects.filter(
+            person_id=niss, ended_at=None, status=QualityMembership.Status.ACTIVE
+        )
+        .select_related("quality__quality", "quality__enterprise")
+        .annotate(enterprise_name=official_name("quality__enterprise_id"))
+        .prefetch_related(Prefetch("granted_applications", queryset=grants, to_attr="granted"))
+        .order_by(
+            "enterprise_name",
+            "quality__enterprise_id",
+            "quality__quality__code",
+            "quality__identifier",
+        )
+    )
+    found: dict[str, EnterpriseApplications] = {}
+    for membership in memberships:
+        enterprise = membership.quality.enterprise
+        enterprise.official_name = membership.enterprise_name
+        membership.granted.sort(key=lambda grant: grant.application.name.casefold())
+        found.setdefault(
+            enterprise.number, EnterpriseApplications(enterprise, [])
+        ).memberships.append(membership)
+    return list(found.values())

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from access_managers.views import (
+    applications,
     co_gaps,
     designation,
     domain_managers,
@@ -149,4 +150,5 @@ urlpatterns = [
         name="who_manages",
     ),
     path("who-manages/", who_manages.who_manages_list, name="who_manages_list"),
+    path("my-applications/", applications.my_applications, name="my_applications"),
 ]

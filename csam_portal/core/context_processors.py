@@ -17,6 +17,7 @@ _SITE_PAGES = {
     "access_management": "access_management",
     "mandates": "mandates",
     "who_manages_list": "access_managers:who_manages_list",
+    "my_applications": "access_managers:my_applications",
 }
 
 

@@ -10,10 +10,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from playwright.sync_api import expect
 
-from access_managers.models import AccessManager
-from enterprises.models import Enterprise
+from access_managers.models import (
+    AccessManager,
+    EnterpriseQuality,
+    MembershipApplication,
+    QualityMembership,
+)
+from enterprises.models import Enterprise, SecuredApplication
 from tests.e2e.conftest import load_demo
-from tests.factories import AccessManagerFactory
+from tests.factories import AccessManagerFactory, QualityMembershipFactory
 from users.models import Person
 
 HORIZON, NATHALIE, MARC, PIETER = "0462837478", "79021412066", "72030312557", "83082012111"
@@ -48,6 +53,7 @@ PERSONAL_PAGES = [
     f"/access-managers/{HORIZON}/history/",
     f"/access-managers/{HORIZON}/who/",
     "/who-manages/",
+    "/my-applications/",
     "/gap/designate/",
 ]
 
@@ -55,10 +61,26 @@ PERSONAL_PAGES = [
 @pytest.fixture
 def horizon(transactional_db) -> AccessManager:
     """The demo, with Groupe Horizon's page at its longest: a GAP before Nathalie (two rows of
-    history) and a co-GAP with a long e-mail address, returned."""
+    history) and a co-GAP with a long e-mail address, returned; and Nathalie a user of
+    «Employeur ONSS» with DIMONA (the longest name) under «Mes applications»."""
     load_demo()
     enterprise = Enterprise.objects.get(number=HORIZON)
     marc = Person.objects.get(niss=MARC)
+    nathalie = Person.objects.get(niss=NATHALIE)
+    membership = QualityMembership.objects.filter(person=nathalie, ended_at=None).first()
+    if membership is None:
+        membership = QualityMembershipFactory(
+            quality=EnterpriseQuality.objects.get(
+                enterprise=enterprise, quality__code="EMPLOYEUR_ONSS"
+            ),
+            person=nathalie,
+            designated_by=nathalie,
+        )
+    MembershipApplication.objects.get_or_create(
+        membership=membership,
+        application=SecuredApplication.objects.get(code="DIMONA"),
+        defaults={"granted_by": nathalie},
+    )
     AccessManagerFactory(
         enterprise=enterprise,
         person=marc,
