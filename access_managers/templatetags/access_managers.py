@@ -1,22 +1,32 @@
-"""The access managers' template tags (`{% load access_managers %}`).
+"""The access managers' template tags (`{% load access_managers %}`): the parts of their pages
+that repeat the most, built in Python.
 
-`{% domain_sections overview enterprise current_gap can_manage %}`: the «Gestionnaires d'Accès»
-sections of the enterprise's page, one per domain of the catalogue (fourteen): its name linking
-to the domain's page, the GAP (GA of every domain), the first GAs and their addresses, a link to
-all of them when there are more, and the small plus that adds one.
+- `{% domain_sections overview enterprise current_gap can_manage %}`: the «Gestionnaires
+  d'Accès» sections of the enterprise's page, one per domain of the catalogue (fourteen): its
+  name linking to the domain's page, the GAP (GA of every domain), the first GAs and their
+  addresses, a link to all of them when there are more, and the small plus that adds one.
+- `{% co_gap_rows terms enterprise can_manage %}`, `{% who_manages_rows terms %}` and
+  `{% quality_user_rows users can_manage %}`: the rows of the co-GAPs', «Qui gère nos accès ?»'s
+  and a qualité's users' tables (the tables themselves, their captions and headings, stay in
+  the templates). Each cell carries its column's name in `data-label`, which the stacked
+  tables of narrow screens show.
 
-Built in Python rather than as a template loop: as a loop, the fourteen sections were half of the
-busiest page's rendering (tests/bench/pages.py: 3.2 ms of the page's 7.4). Every value goes through
-`html.escape` — what Django's `escape` does, without the lazy-string checks that made `format_html`
-cost as much again — and the sections are marked safe once, whole.
+Why in Python: as template loops, the fourteen sections were half of the busiest page's
+rendering (tests/bench/pages.py: 3.2 ms of the page's 7.4), and each table row cost 70–150 µs,
+the larger part of the difference between a page of one row and a page of ten. Every value goes
+through `html.escape` (what Django's `escape` does, without the lazy-string checks that made
+`format_html` cost as much again) and the HTML is marked safe once, whole.
 """
 
 from html import escape
 
 from django import template
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
+
+from access_managers.models import AccessManager
 
 register = template.Library()
 
@@ -69,3 +79,89 @@ def domain_sections(overview, enterprise, current_gap, can_manage: bool) -> Safe
             f'<ul class="list-unstyled mb-1">{gap_line}{gas}{more}</ul>{plus}</section>'
         )
     return mark_safe("\n".join(sections))  # every value above is escaped
+
+
+def _cells(*cells: tuple[str, str]) -> str:
+    """`<td>`s of (escaped label, escaped content)."""
+    return "".join(f'<td data-label="{label}">{content}</td>' for label, content in cells)
+
+
+def _short_date(value) -> str:
+    """What `{{ value|date:"SHORT_DATE_FORMAT" }}` shows: the date in the current time zone."""
+    return formats.date_format(timezone.template_localtime(value), "SHORT_DATE_FORMAT")
+
+
+@register.simple_tag
+def co_gap_rows(terms, enterprise, can_manage: bool) -> SafeString:
+    name, email, since = (escape(gettext(label)) for label in ("Nom", "E-mail", "Depuis le"))
+    remove = escape(gettext("Supprimer"))
+    # Under the co-GAPs' list (access_managers/urls.py): one URL reversed for the table.
+    base = escape(reverse("access_managers:co_gap_list", args=[enterprise.number]))
+    rows = []
+    for term in terms:
+        full_name = escape(term.person.full_name)
+        cells = _cells(
+            (name, full_name), (email, escape(term.email)), (since, _short_date(term.started_at))
+        )
+        if can_manage:
+            cells += _cells(
+                (
+                    "",
+                    f'<a href="{base}{term.pk:d}/remove/">{remove}'
+                    f'<span class="visually-hidden"> {full_name}</span></a>',
+                )
+            )
+        rows.append(f"<tr>{cells}</tr>")
+    return mark_safe("\n".join(rows))  # every value above is escaped
+
+
+@register.simple_tag
+def who_manages_rows(terms) -> SafeString:
+    role, place, name, email = (
+        escape(gettext(label)) for label in ("Rôle", "Domaine ou qualité", "Nom", "E-mail")
+    )
+    everywhere = escape(gettext("Tous les domaines"))
+    rows = []
+    for term in terms:
+        contacts = ", ".join(
+            f'<a href="mailto:{escape(address)}">{escape(address)}</a>' for address in term.contacts
+        )
+        cells = _cells(
+            (role, escape(term.get_role_display())),
+            (place, escape(term.place) or everywhere),
+            (name, escape(term.person.full_name)),
+            (email, contacts or "–"),
+        )
+        rows.append(f"<tr>{cells}</tr>")
+    return mark_safe("\n".join(rows))  # every value above is escaped
+
+
+@register.simple_tag
+def quality_user_rows(users, can_manage: bool) -> SafeString:
+    select, last_name, first_name, username, kind, status = (
+        escape(gettext(label))
+        for label in ("Sélection", "Nom", "Prénom", "Nom d'utilisateur", "Type", "Statut")
+    )
+    rows = []
+    for user in users:
+        cells = ""
+        if can_manage:
+            box = ""
+            # Only co-GLs are removed here; the GL is changed, never removed (flows.md §3).
+            if user.role == AccessManager.Role.CO_GL:
+                label = escape(gettext("Sélectionner %(name)s") % {"name": user.person.full_name})
+                box = (
+                    f'<input class="form-check-input" type="checkbox" name="term" '
+                    f'value="{user.term_pk:d}" form="co-gls-remove" id="term-{user.term_pk:d}" '
+                    f'aria-label="{label}">'
+                )
+            cells = _cells((select, box))
+        cells += _cells(
+            (last_name, escape(user.person.last_name)),
+            (first_name, escape(user.person.first_name)),
+            (username, escape(user.username) or "–"),
+            (kind, escape(user.get_role_display())),
+            (status, escape(user.get_status_display())),
+        )
+        rows.append(f"<tr>{cells}</tr>")
+    return mark_safe("\n".join(rows))  # every value above is escaped
