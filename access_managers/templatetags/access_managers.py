@@ -87,7 +87,10 @@ def _cells(*cells: tuple[str, str]) -> str:
 
 
 def _short_date(value) -> str:
-    """What `{{ value|date:"SHORT_DATE_FORMAT" }}` shows: the date in the current time zone."""
+    """What `{{ value|date:"SHORT_DATE_FORMAT" }}` shows: the date in the current time zone,
+    nothing for no date."""
+    if value is None:
+        return ""
     return formats.date_format(timezone.template_localtime(value), "SHORT_DATE_FORMAT")
 
 

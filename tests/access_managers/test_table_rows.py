@@ -2,11 +2,14 @@
 people typed is escaped, each cell carries its column's name for narrow screens, and a co-GL's
 checkbox and a co-GAP's «Supprimer» lead where the templates led."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from access_managers.models import AccessManager, QualityMembership
+from access_managers.templatetags.access_managers import _short_date
 from tests.factories import AccessManagerFactory, LocalManagerFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +81,8 @@ def test_a_users_row_escapes_and_only_a_co_gl_has_a_checkbox(client, world):
     assert "<b>Eve</b>" not in html
     gl_row = _row(html, f"{world.person('gl').last_name}</td>")
     assert 'type="checkbox"' not in gl_row
+
+
+def test_a_row_without_a_date_shows_none_as_the_date_filter_did():
+    assert _short_date(None) == ""
+    assert _short_date(timezone.make_aware(datetime.datetime(2026, 3, 14, 23, 30))) == "14/03/2026"
