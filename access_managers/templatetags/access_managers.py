@@ -5,6 +5,9 @@ that repeat the most, built in Python.
   d'Accès» sections of the enterprise's page, one per domain of the catalogue (fourteen): its
   name linking to the domain's page, the GAP (GA of every domain), the first GAs and their
   addresses, a link to all of them when there are more, and the small plus that adds one.
+- `{% domain_ga_items terms enterprise domain can_manage %}`: a domain's page's GAs, each with
+  their addresses and, for whoever manages them, the links that remove the GA, edit (pencil) or
+  delete (cross) an address and add one.
 - `{% co_gap_rows terms enterprise can_manage %}`, `{% who_manages_rows terms %}` and
   `{% quality_user_rows users can_manage %}`: the rows of the co-GAPs', «Qui gère nos accès ?»'s
   and a qualité's users' tables (the tables themselves, their captions and headings, stay in
@@ -30,7 +33,17 @@ from access_managers.models import AccessManager
 
 register = template.Library()
 
-_PLUS = (  # a fixed icon, no data in it
+_PENCIL = (  # fixed icons, no data in them
+    '<svg aria-hidden="true" width="16" height="16" viewBox="0 0 24 24" fill="currentColor">'
+    '<path d="M3 17.25V21h3.75L17.8 9.94l-3.75-3.75L3 17.25zM20.7 7.04a1 1 0 0 0 0-1.41l-2.33'
+    '-2.33a1 1 0 0 0-1.41 0l-1.83 1.83 3.75 3.75 1.82-1.84z"/></svg>'
+)
+_CROSS = (
+    '<svg aria-hidden="true" width="16" height="16" viewBox="0 0 24 24" fill="currentColor">'
+    '<path d="M19 6.41 17.59 5 12 10.59 6.41 5 5 6.41 10.59 12 5 17.59 6.41 19 12 13.41 17.59 19 '
+    '19 17.59 13.41 12z"/></svg>'
+)
+_PLUS = (
     '<svg aria-hidden="true" class="me-1" width="16" height="16" viewBox="0 0 24 24" '
     'fill="currentColor"><path d="M19 13h-6v6h-2v-6H5v-2h6V5h2v6h6v2z"/></svg>'
 )
@@ -168,3 +181,50 @@ def quality_user_rows(users, can_manage: bool) -> SafeString:
         )
         rows.append(f"<tr>{cells}</tr>")
     return mark_safe("\n".join(rows))  # every value above is escaped
+
+
+@register.simple_tag
+def domain_ga_items(terms, enterprise, domain, can_manage: bool) -> SafeString:
+    remove = escape(gettext("Supprimer"))
+    edit_address = escape(gettext("Modifier l'adresse"))
+    remove_address = escape(gettext("Supprimer l'adresse"))
+    add_address = escape(gettext("Ajouter une adresse e-mail"))
+    no_address = escape(gettext("Aucune adresse e-mail"))
+    ga_of_domain = escape(
+        gettext("Gestionnaire d'Accès du domaine «%(domain)s»") % {"domain": domain.name}
+    )
+    # The GAs' and their addresses' actions are under the enterprise's page (urls.py).
+    base = escape(reverse("access_managers:enterprise", args=[enterprise.number]))
+    items = []
+    for term in terms:
+        name = escape(term.person.full_name)
+        head = name
+        if can_manage:
+            head += (
+                f' <a class="ms-2" href="{base}gas/{term.pk:d}/remove/">{remove}'
+                f'<span class="visually-hidden"> {name}, {ga_of_domain}</span></a>'
+            )
+        addresses = []
+        for address in term.addresses:
+            email = escape(address.email)
+            links = ""
+            if can_manage:
+                links = (
+                    f'\n<a class="ms-2" href="{base}emails/{address.pk:d}/edit/">{_PENCIL}'
+                    f'<span class="visually-hidden">{edit_address} {email}</span></a>'
+                    f'\n<a class="ms-2" href="{base}emails/{address.pk:d}/remove/">{_CROSS}'
+                    f'<span class="visually-hidden">{remove_address} {email}</span></a>'
+                )
+            addresses.append(f"<li>{email}{links}</li>")
+        if not addresses:
+            addresses.append(f'<li class="text-body-secondary">{no_address}</li>')
+        if can_manage:
+            for_name = escape(gettext("pour %(name)s") % {"name": term.person.full_name})
+            addresses.append(
+                f'<li><a href="{base}gas/{term.pk:d}/emails/add/">{_PLUS}{add_address}'
+                f'<span class="visually-hidden"> {for_name}</span></a></li>'
+            )
+        items.append(
+            f'<li class="mb-2">{head}<ul class="list-unstyled ms-3">{"".join(addresses)}</ul></li>'
+        )
+    return mark_safe("\n".join(items))  # every value above is escaped

@@ -8,9 +8,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from access_managers.models import AccessManager, QualityMembership
+from access_managers.models import AccessManager, ManagerEmail, QualityMembership
 from access_managers.templatetags.access_managers import _short_date
-from tests.factories import AccessManagerFactory, LocalManagerFactory, PersonFactory
+from enterprises.models import Domain
+from tests.factories import (
+    AccessManagerFactory,
+    DomainManagerFactory,
+    LocalManagerFactory,
+    PersonFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +92,29 @@ def test_a_users_row_escapes_and_only_a_co_gl_has_a_checkbox(client, world):
 def test_a_row_without_a_date_shows_none_as_the_date_filter_did():
     assert _short_date(None) == ""
     assert _short_date(timezone.make_aware(datetime.datetime(2026, 3, 14, 23, 30))) == "14/03/2026"
+
+
+def test_a_domains_ga_escapes_their_name_and_addresses_and_keeps_every_action(client, world):
+    term = DomainManagerFactory(
+        enterprise=world.enterprise,
+        person=PersonFactory(**TYPED),
+        domain=Domain.objects.get(code="MOB"),
+    )
+    address = ManagerEmail.objects.create(term=term, email="eve&co@test.be")
+    world.log_in(client, "gap")
+    number = world.enterprise.number
+
+    html = client.get(reverse("access_managers:domain", args=[number, "MOB"])).content.decode()
+
+    assert f"{ESCAPED_NAME} <a" in html
+    assert "<b>Eve</b>" not in html
+    assert "<li>eve&amp;co@test.be\n" in html
+    assert "Modifier l&#x27;adresse eve&amp;co@test.be" in html
+    assert f"pour {ESCAPED_NAME}" in html
+    for view, target in [
+        ("ga_remove", term.pk),
+        ("ga_email_add", term.pk),
+        ("ga_email_edit", address.pk),
+        ("ga_email_remove", address.pk),
+    ]:
+        assert f'href="{reverse(f"access_managers:{view}", args=[number, target])}"' in html
