@@ -109,7 +109,12 @@ def _short_date(value) -> str:
 
 @register.simple_tag
 def co_gap_rows(terms, enterprise, can_manage: bool) -> SafeString:
-    name, email, since = (escape(gettext(label)) for label in ("Nom", "E-mail", "Depuis le"))
+    # Literal msgids, each its own gettext: makemessages finds them here.
+    name, email, since = (
+        escape(gettext("Nom")),
+        escape(gettext("E-mail")),
+        escape(gettext("Depuis le")),
+    )
     remove = escape(gettext("Supprimer"))
     # Under the co-GAPs' list (access_managers/urls.py): one URL reversed for the table.
     base = escape(reverse("access_managers:co_gap_list", args=[enterprise.number]))
@@ -133,9 +138,8 @@ def co_gap_rows(terms, enterprise, can_manage: bool) -> SafeString:
 
 @register.simple_tag
 def who_manages_rows(terms) -> SafeString:
-    role, place, name, email = (
-        escape(gettext(label)) for label in ("Rôle", "Domaine ou qualité", "Nom", "E-mail")
-    )
+    role, place = escape(gettext("Rôle")), escape(gettext("Domaine ou qualité"))
+    name, email = escape(gettext("Nom")), escape(gettext("E-mail"))
     everywhere = escape(gettext("Tous les domaines"))
     rows = []
     for term in terms:
@@ -154,10 +158,9 @@ def who_manages_rows(terms) -> SafeString:
 
 @register.simple_tag
 def quality_user_rows(users, can_manage: bool) -> SafeString:
-    select, last_name, first_name, username, kind, status = (
-        escape(gettext(label))
-        for label in ("Sélection", "Nom", "Prénom", "Nom d'utilisateur", "Type", "Statut")
-    )
+    select, last_name = escape(gettext("Sélection")), escape(gettext("Nom"))
+    first_name, username = escape(gettext("Prénom")), escape(gettext("Nom d'utilisateur"))
+    kind, status = escape(gettext("Type")), escape(gettext("Statut"))
     rows = []
     for user in users:
         cells = ""
