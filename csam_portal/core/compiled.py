@@ -11,7 +11,8 @@ Only text, whole numbers and one date can be parameters; the ORM must pass each 
 database as a query parameter (never inlined into the SQL), which compiling checks.
 
 `page_of` pages such a query in one request to the database: `ranked` numbers its rows and
-counts them with window functions, and the page's bounds are parameters like any other.
+counts them (a window function, a count subquery), and the page's bounds are parameters like
+any other.
 """
 
 from __future__ import annotations
