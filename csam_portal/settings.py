@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "mozilla_django_oidc",
+    "django_tables2",
+    "django_filters",
     "csam_portal",
     "users",
     "enterprises",

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +61,12 @@ class QualityMembership(Term):
         related_name="memberships",
     )
     status = models.CharField(_("statut"), max_length=7, choices=Status, default=Status.ACTIVE)
+    # The person's names as the national register gives them, copied here so that a qualité's
+    # «Utilisateurs» is filtered, sorted and paged by name on this table's indexes alone (a
+    # qualité may have 100,000 users among millions of memberships); kept in step by
+    # `services.quality_users.names_refresh` when the register changes a name.
+    last_name = models.CharField(_("nom"), max_length=100, default="", editable=False)
+    first_name = models.CharField(_("prénom"), max_length=100, default="", editable=False)
     email = models.EmailField(_("adresse e-mail utilisateur"), blank=True)
     # For the person's own contacts with the Eranova contact centre (flows.md §3).
     local_email = models.EmailField(_("adresse e-mail locale"), blank=True)
@@ -87,10 +94,39 @@ class QualityMembership(Term):
             models.Index(
                 fields=["person"], condition=Q(ended_at=None), name="qualitymembership_current"
             ),
+            # «Utilisateurs»' orders and filters, a page at a time, for one qualité.
+            models.Index(
+                "quality",
+                Upper("last_name"),
+                Upper("first_name"),
+                "id",
+                condition=Q(ended_at=None),
+                name="qualitymembership_by_name",
+            ),
+            models.Index(
+                "quality",
+                Upper("first_name"),
+                Upper("last_name"),
+                "id",
+                condition=Q(ended_at=None),
+                name="qualitymembership_by_first",
+            ),
+            models.Index(
+                fields=["quality", "status", "person"],
+                condition=Q(ended_at=None),
+                name="qualitymembership_by_status",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.person_id} ({self.quality_id})"
+
+    def save(self, *args, **kwargs) -> None:
+        # The sort keys of a new membership (bulk_create does not come here: its callers give
+        # them, as the bulk generator does).
+        if self._state.adding and not self.last_name:
+            self.last_name, self.first_name = self.person.last_name, self.person.first_name
+        super().save(*args, **kwargs)
 
 
 class MembershipApplication(models.Model):

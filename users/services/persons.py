@@ -12,6 +12,7 @@ from csam_portal.core.bulkload.files import FileReport
 from csam_portal.core.bulkload.merge import load
 from users.models import Person, SimulatedCard
 from users.national_register import PERSON
+from users.signals import persons_imported
 
 
 @transaction.atomic
@@ -23,6 +24,7 @@ def person_import(*, path: Path, actor: audit.Actor, progress: bool = False) -> 
     """
     report = FileReport(path.name)
     load(path, PERSON, report, progress=progress)
+    persons_imported.send(sender=Person, actor=actor)
     audit.record(actor, "person_import", None, after={path.name: report.as_dict()})
     return report
 
