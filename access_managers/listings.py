@@ -1,12 +1,11 @@
 """The paged lists of the access managers' pages, each page in one compiled query.
 
-The co-GAPs, a domain's GAs with their addresses, «Qui gère nos accès ?», the GAP history and a
-qualité's «Utilisateurs» are read a page at a time by `csam_portal.core.compiled.page_of`: the
-page's rows and how many there are in one query, compiled once. Each row becomes a `ShownTerm`
-(a `ShownUser` on «Utilisateurs»): what the page shows of a designation (its person, who
-designated them, its domain or qualité and, for a GA, its addresses), plain data from which no
-template can start a query. Together with `overview` (the enterprise's page) these are what
-tests/bench/pages.py times.
+The co-GAPs, a domain's GAs with their addresses, «Qui gère nos accès ?» and the GAP history
+are read a page at a time by `csam_portal.core.compiled.page_of`: the page's rows and how many
+there are in one query, compiled once. Each row becomes a `ShownTerm`: what the page shows of
+a designation (its person, who designated them, its domain or qualité and, for a GA, its
+addresses), plain data from which no template can start a query. Together with `overview`
+(the enterprise's page) these are what tests/bench/pages.py times.
 """
 
 from __future__ import annotations
@@ -19,9 +18,7 @@ from django.db.models import (
     Case,
     CharField,
     F,
-    FilteredRelation,
     OuterRef,
-    Q,
     QuerySet,
     StringAgg,
     Subquery,
@@ -34,7 +31,6 @@ from access_managers.models import (
     AccessManager,
     EnterpriseQuality,
     ManagerEmail,
-    QualityMembership,
 )
 from access_managers.models.registrations import Procedure
 from csam_portal.core.compiled import CompiledQuery, page_of, ranked
@@ -334,66 +330,3 @@ def gap_history_page(*, enterprise_number: str, number: str | None) -> Page:
         make=_gap_term,
         enterprise_number=enterprise_number,
     )
-
-
-# A qualité's «Utilisateurs» ---------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class ShownUser:
-    """A user of a qualité as its «Utilisateurs» page shows them: their GL or co-GL term if
-    they have one (`term_pk`, `role`), else a plain user."""
-
-    pk: int
-    person: Named
-    username: str
-    status: str
-    role: str
-    term_pk: int | None
-
-    def get_role_display(self) -> str:
-        return str(Role(self.role).label)
-
-    def get_status_display(self) -> str:
-        return str(QualityMembership.Status(self.status).label)
-
-
-def _quality_users(*, quality_id: int, first: int, last: int) -> QuerySet:
-    # The member's current GL or co-GL term of this qualité, if any: one LEFT JOIN (a person
-    # holds at most one, constraint accessmanager_one_current_local_term), read by the sort and
-    # the row alike, rather than a subquery per row for each use.
-    local = FilteredRelation(
-        "person__accessmanager_terms",
-        condition=Q(
-            person__accessmanager_terms__quality_id=F("quality_id"),
-            person__accessmanager_terms__ended_at=None,
-            person__accessmanager_terms__role__in=[Role.GL, Role.CO_GL],
-        ),
-    )
-    memberships = QualityMembership.objects.filter(quality_id=quality_id, ended_at=None).annotate(
-        local=local
-    )
-    kind = Case(
-        When(local__role=Role.GL, then=Value(0)),
-        When(local__role=Role.CO_GL, then=Value(1)),
-        default=Value(2),
-    )
-    order = [kind.asc(), *_BY_NAME]
-    return ranked(memberships, order, first=first, last=last).values_list(
-        "pk", "person__niss", "person__first_name", "person__last_name",
-        "person__account__username", "status", "local__role", "local__pk", "page_total",
-    )  # fmt: skip
-
-
-_QUALITY_USERS = CompiledQuery(_quality_users, numbers=("quality_id", "first", "last"))
-
-
-def _user(row: tuple) -> ShownUser:
-    pk, niss, first_name, last_name, username, status, role, term_pk = row
-    person = Named(niss, first_name, last_name)
-    return ShownUser(pk, person, username or "", status, role or Role.USER, term_pk)
-
-
-def quality_users_page(*, quality: EnterpriseQuality, number: str | None) -> Page:
-    """Page `number` of the qualité's users: its GL, its co-GLs, then the others, by name."""
-    return page_of(_QUALITY_USERS, number, per_page=PER_PAGE, make=_user, quality_id=quality.pk)

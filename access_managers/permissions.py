@@ -18,11 +18,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest
 
 from access_managers import document_links, selectors
 from access_managers.models import EnterpriseQuality, ExceptionalRequest
-from access_managers.roles import Roles, roles_in
+from access_managers.roles import Roles, roles_by_enterprise, roles_in
 from access_managers.selectors import EnterpriseDomain
 from csam_portal.core.audit import Actor
 from enterprises import selectors as enterprise_selectors
@@ -186,9 +187,10 @@ def can_register_quality(roles: Roles, enterprise: Enterprise) -> bool:
     return roles.is_gap or roles.is_co_gap
 
 
-def can_list_quality_users(roles: Roles, quality: EnterpriseQuality) -> bool:
-    """A qualité's «Utilisateurs» page: those who manage its local managers, and its GL and
-    co-GLs (not those of another qualité)."""
+def can_manage_quality_users(roles: Roles, quality: EnterpriseQuality) -> bool:
+    """A qualité's «Utilisateurs»: list, filter and export them, create, block, unblock and
+    delete them, add and remove their applications (access.md): those who manage its local
+    managers, and its GL and co-GLs (not those of another qualité)."""
     return can_manage_local_managers(roles, quality) or roles.is_local_manager_of(quality.pk)
 
 
@@ -204,9 +206,24 @@ def enterprise_for_quality_registration(
     return _allowed(request, number, can_register_quality)
 
 
-def quality_for_user_list(request: HttpRequest, quality_id: int) -> tuple[EnterpriseQuality, Actor]:
-    """The qualité whose «Utilisateurs» page is shown."""
-    return _quality(request, quality_id, can_list_quality_users)
+def quality_for_user_management(
+    request: HttpRequest, quality_id: int
+) -> tuple[EnterpriseQuality, Actor]:
+    """The qualité whose users are created, changed, blocked, deleted or exported."""
+    return _quality(request, quality_id, can_manage_quality_users)
+
+
+def qualities_for_users_search(request: HttpRequest) -> Q:
+    """The qualités whose users the person searches, those they manage (access.md), as a
+    condition on `EnterpriseQuality`: every qualité of an enterprise where they are GAP, co-GAP or GA of the
+    social security, and those they are GL or co-GL of; none for anyone else."""
+    condition = Q(pk__in=[])
+    for number, roles in roles_by_enterprise(niss=request.user.niss).items():
+        if can_manage_local_managers(roles, None):  # every qualité of the enterprise
+            condition |= Q(enterprise_id=number)
+        elif roles.gl_qualities or roles.co_gl_qualities:
+            condition |= Q(pk__in=roles.gl_qualities | roles.co_gl_qualities)
+    return condition
 
 
 def quality_for_local_manager_edit(

@@ -159,7 +159,7 @@ class LocalManagerStepForm(forms.Form):
         if self.has_username:
             return self.account.username
         username = self.cleaned_data["username"]
-        if User.objects.filter(username=username).exists():
+        if User.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError(
                 gettext("Ce nom d'utilisateur est déjà pris."), code="username_taken"
             )
@@ -170,19 +170,3 @@ class RecapStepForm(forms.Form):
     """The read-only recap: «Confirmer» carries the request's token, so it acts once."""
 
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
-
-
-class CoGlRemoveForm(forms.Form):
-    """The co-GLs checked in the «Utilisateurs» table: terms of the qualité's current co-GLs."""
-
-    term = forms.TypedMultipleChoiceField(coerce=int, choices=())
-
-    def __init__(self, *args, co_gls: list[AccessManager], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["term"].choices = [(term.pk, term.pk) for term in co_gls]
-        self.fields["term"].error_messages = {
-            "required": gettext("Cochez un ou plusieurs Co-Gestionnaires Locaux."),
-            "invalid_choice": gettext(
-                "Une personne choisie n'est pas Co-Gestionnaire Local de cette qualité."
-            ),
-        }

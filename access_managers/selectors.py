@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet
 
 from access_managers.models import (
     AccessManager,
@@ -171,27 +171,6 @@ def social_security_terms_of(*, niss: str) -> QuerySet[AccessManager]:
     )
 
 
-def quality_people(*, quality: EnterpriseQuality) -> list:
-    """The qualité's GL, co-GLs and users, in that order, each as a row (person, term or None,
-    membership or None) with the person's account: two queries, however many rows."""
-    terms = (
-        AccessManager.objects.filter(quality=quality, ended_at=None)
-        .select_related("person__account")
-        .order_by("role", "person__last_name", "person__first_name")
-    )
-    memberships = (
-        QualityMembership.objects.filter(quality=quality, ended_at=None)
-        .select_related("person__account")
-        .order_by("person__last_name", "person__first_name")
-    )
-    by_person = {membership.person_id: membership for membership in memberships}
-    rows = []
-    for term in sorted(terms, key=lambda term: term.role != Role.GL):
-        rows.append((term.person, term, by_person.pop(term.person_id, None)))
-    rows.extend((membership.person, None, membership) for membership in by_person.values())
-    return rows
-
-
 @dataclass
 class EnterpriseApplications:
     """One enterprise and the person's active memberships of its qualités (each with its
@@ -230,3 +209,100 @@ def applications_of(*, niss: str) -> list[EnterpriseApplications]:
             enterprise.number, EnterpriseApplications(enterprise, [])
         ).memberships.append(membership)
     return list(found.values())
+
+
+# A qualité's «Utilisateurs» (flows.md §4) ---------------------------------------------------------
+
+
+def quality_users(*, quality_id: int) -> QuerySet:
+    """The qualité's current users as rows (dicts) for its table and its export: the names the
+    membership keeps, the NISS, the account's username, the status, and `local_role`, the GL
+    or co-GL term they hold in it (one LEFT JOIN: a person holds at most one)."""
+    local = FilteredRelation(
+        "person__accessmanager_terms",
+        condition=Q(
+            person__accessmanager_terms__quality_id=F("quality_id"),
+            person__accessmanager_terms__ended_at=None,
+            person__accessmanager_terms__role__in=[Role.GL, Role.CO_GL],
+        ),
+    )
+    return (
+        QualityMembership.objects.filter(quality_id=quality_id, ended_at=None)
+        .annotate(local=local, local_role=F("local__role"), username=F("person__account__username"))
+        .values("pk", "last_name", "first_name", "username", "local_role", "person_id", "status")
+    )
+
+
+def quality_user_get(*, quality_id: int, membership_id: int) -> QualityMembership | None:
+    """One current user of the qualité, with their person, account and applications."""
+    return (
+        QualityMembership.objects.filter(pk=membership_id, quality_id=quality_id, ended_at=None)
+        .select_related("person__account")
+        .prefetch_related(
+            Prefetch(
+                "granted_applications",
+                queryset=MembershipApplication.objects.select_related("application").order_by(
+                    "application__code"
+                ),
+            )
+        )
+        .first()
+    )
+
+
+def quality_users_chosen(*, quality_id: int, membership_ids) -> list[dict]:
+    """The chosen current users of the qualité, by name (a confirmation page's list)."""
+    return list(
+        quality_users(quality_id=quality_id)
+        .filter(pk__in=list(membership_ids))
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+SEARCH_LIMIT = 50
+
+
+def users_search(*, qualities: Q, text: str) -> list[QualityMembership]:
+    """The current users of the qualités `qualities` (a condition on EnterpriseQuality: see
+    permissions.qualities_for_users_search) whose last name, first name or username begins with `text`,
+    or whose NISS does when `text` is a number, by name; at most SEARCH_LIMIT + 1 (the page
+    says when there are more)."""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    matches = Q(last_name__istartswith=text) | Q(first_name__istartswith=text)
+    matches |= Q(person__account__username__istartswith=text)
+    if digits and len(digits) == len(text.replace(".", "").replace("-", "").replace(" ", "")):
+        matches = Q(person__niss__startswith=digits)
+    managed = EnterpriseQuality.objects.filter(qualities)
+    return list(
+        QualityMembership.objects.filter(matches, ended_at=None, quality__in=managed)
+        .annotate(
+            enterprise_name=official_name(
+                "quality__enterprise_id", kbo_language=page_kbo_language()
+            )
+        )
+        .select_related("person__account", "quality__quality")
+        .order_by("last_name", "first_name", "pk")[: SEARCH_LIMIT + 1]
+    )
+
+
+def quality_summary(*, quality_id: int) -> dict:
+    """What «détail de la qualité» shows beside the qualité: its current local managers (GL
+    first) and how many active and blocked users it has."""
+    managers = list(
+        AccessManager.objects.filter(
+            quality_id=quality_id, ended_at=None, role__in=[Role.GL, Role.CO_GL]
+        )
+        .select_related("person")
+        .order_by("role", "person__last_name", "person__first_name")
+    )
+    counts = dict(
+        QualityMembership.objects.filter(quality_id=quality_id, ended_at=None)
+        .order_by()
+        .values_list("status")
+        .annotate(count=Count("pk"))
+    )
+    return {
+        "local_managers": sorted(managers, key=lambda term: term.role != Role.GL),
+        "active_count": counts.get(QualityMembership.Status.ACTIVE, 0),
+        "blocked_count": counts.get(QualityMembership.Status.BLOCKED, 0),
+    }

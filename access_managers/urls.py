@@ -8,6 +8,7 @@ from access_managers.views import (
     enterprises,
     exceptional,
     local_managers,
+    quality_users,
     social_security,
     who_manages,
 )
@@ -67,15 +68,44 @@ urlpatterns = [
         social_security.quality_register,
         name="quality_register",
     ),
+    # A qualité's users (flows.md §4).
+    path(
+        "social-security/qualities/<int:quality_id>/",
+        quality_users.quality_home,
+        name="quality_home",
+    ),
+    path(
+        "social-security/qualities/<int:quality_id>/detail/",
+        quality_users.quality_detail,
+        name="quality_detail",
+    ),
+    path("social-security/users/search/", quality_users.users_search, name="users_search"),
     path(
         "social-security/qualities/<int:quality_id>/users/",
-        social_security.quality_users,
+        quality_users.quality_users,
         name="quality_users",
     ),
     path(
-        "social-security/qualities/<int:quality_id>/co-local-managers/remove/",
-        social_security.co_gls_remove,
-        name="co_gls_remove",
+        "social-security/qualities/<int:quality_id>/users/export.csv",
+        quality_users.quality_users_export,
+        name="quality_users_export",
+    ),
+    path(
+        "social-security/qualities/<int:quality_id>/users/action/",
+        quality_users.quality_users_action,
+        name="quality_users_action",
+    ),
+    # The table's «Consulter / modifier» links are this URL with 0 cut off + "<id>/"
+    # (access_managers/tables.py; tests/access_managers/test_quality_users.py follows them).
+    path(
+        "social-security/qualities/<int:quality_id>/users/<int:membership_id>/",
+        quality_users.quality_user,
+        name="quality_user",
+    ),
+    path(
+        "social-security/qualities/<int:quality_id>/users/add/<slug:step>/",
+        quality_users.user_add,
+        name="user_add_step",
     ),
     path(
         "social-security/qualities/<int:quality_id>/local-managers/",

@@ -156,7 +156,7 @@ class CredentialsForm(KeyForm):
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"]
-        if User.objects.filter(username=username).exclude(pk=self.user.pk).exists():
+        if User.objects.filter(username__iexact=username).exclude(pk=self.user.pk).exists():
             raise forms.ValidationError(_("Ce nom d'utilisateur est déjà pris."), code="taken")
         return username
 

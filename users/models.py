@@ -4,6 +4,7 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from stdnum.be import ssn
@@ -153,6 +154,12 @@ class User(AbstractBaseUser, PermissionsMixin):
                 condition=Q(person__isnull=False) | Q(username__isnull=False),
                 name="user_has_niss_or_username",
                 violation_error_message=_("Un compte a un NISS ou un nom d'utilisateur."),
+            ),
+            # «Jan.Peeters» and «jan.peeters» would be two people for the reader: one username.
+            models.UniqueConstraint(
+                Upper("username"),
+                name="user_username_unique_any_case",
+                violation_error_message=_("Ce nom d'utilisateur est déjà pris."),
             ),
         ]
 

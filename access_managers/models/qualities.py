@@ -70,6 +70,9 @@ class QualityMembership(Term):
     email = models.EmailField(_("adresse e-mail utilisateur"), blank=True)
     # For the person's own contacts with the Eranova contact centre (flows.md §3).
     local_email = models.EmailField(_("adresse e-mail locale"), blank=True)
+    # The «Ajouter un utilisateur» request that made it: a second «Confirmer» of the same
+    # request finds it instead of creating twice.
+    request_token = models.CharField(max_length=64, blank=True, editable=False)
     applications = models.ManyToManyField(
         SecuredApplication,
         verbose_name=_("applications sécurisées"),
@@ -88,6 +91,11 @@ class QualityMembership(Term):
                 condition=Q(ended_at=None),
                 name="qualitymembership_one_current_term",
                 violation_error_message=_("Cette personne est déjà utilisateur de cette qualité."),
+            ),
+            models.UniqueConstraint(
+                fields=["request_token"],
+                condition=~Q(request_token=""),
+                name="qualitymembership_request_token_unique",
             ),
         ]
         indexes = [

@@ -71,7 +71,7 @@ def _account(*, person: Person, username: str, email: str, actor: audit.Actor) -
     )
 
 
-def _applications_check(quality: EnterpriseQuality, applications: Iterable) -> list:
+def applications_check(quality: EnterpriseQuality, applications: Iterable) -> list:
     """The chosen applications, each one an application of the qualité's type."""
     chosen = list(applications)
     allowed = set(
@@ -151,7 +151,7 @@ def _designate(
     actor: audit.Actor,
 ) -> AccessManager:
     """The new term, after its account, its membership and its applications."""
-    chosen = _applications_check(quality, applications)
+    chosen = applications_check(quality, applications)
     _account(person=person, username=username, email=email, actor=actor)
     _membership_set(
         quality=quality,
@@ -315,6 +315,15 @@ def co_gls_remove(
             _("Une personne choisie n'est plus Co-Gestionnaire Local de cette qualité."),
             code="not_co_gl",
         )
+    co_gl_terms_end(quality=quality, terms=terms, actor=actor)
+    return terms
+
+
+def co_gl_terms_end(
+    *, quality: EnterpriseQuality, terms: Iterable[AccessManager], actor: audit.Actor
+) -> None:
+    """End these current co-GL terms of the locked qualité and their memberships, and tell each
+    person (the actor's right is the caller's check, under the lock)."""
     now = timezone.now()
     for term in terms:
         with audit.change(actor, "co_gl_remove", term):
@@ -324,4 +333,3 @@ def co_gls_remove(
                 quality=quality, person_id=term.person_id, ended_at=None
             ).update(ended_at=now)
         _notify("co_gl_removed", term=term, quality=quality, to=term.email)
-    return terms

@@ -8,11 +8,10 @@ that repeat the most, built in Python.
 - `{% domain_ga_items terms enterprise domain can_manage %}`: a domain's page's GAs, each with
   their addresses and, for whoever manages them, the links that remove the GA, edit (pencil) or
   delete (cross) an address and add one.
-- `{% co_gap_rows terms enterprise can_manage %}`, `{% who_manages_rows terms %}` and
-  `{% quality_user_rows users can_manage %}`: the rows of the co-GAPs', «Qui gère nos accès ?»'s
-  and a qualité's users' tables (the tables themselves, their captions and headings, stay in
-  the templates). Each cell carries its column's name in `data-label`, which the stacked
-  tables of narrow screens show.
+- `{% co_gap_rows terms enterprise can_manage %}` and `{% who_manages_rows terms %}`: the rows
+  of the co-GAPs' and «Qui gère nos accès ?»'s tables (the tables themselves, their captions
+  and headings, stay in the templates). Each cell carries its column's name in `data-label`,
+  which the stacked tables of narrow screens show.
 
 Why in Python: as template loops, the fourteen sections were half of the busiest page's
 rendering (tests/bench/pages.py: 3.2 ms of the page's 7.4), and each table row cost 70–150 µs,
@@ -28,8 +27,6 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
-
-from access_managers.models import AccessManager
 
 register = template.Library()
 
@@ -151,36 +148,6 @@ def who_manages_rows(terms) -> SafeString:
             (place, escape(term.place) or everywhere),
             (name, escape(term.person.full_name)),
             (email, contacts or "–"),
-        )
-        rows.append(f"<tr>{cells}</tr>")
-    return mark_safe("\n".join(rows))  # every value above is escaped
-
-
-@register.simple_tag
-def quality_user_rows(users, can_manage: bool) -> SafeString:
-    select, last_name = escape(gettext("Sélection")), escape(gettext("Nom"))
-    first_name, username = escape(gettext("Prénom")), escape(gettext("Nom d'utilisateur"))
-    kind, status = escape(gettext("Type")), escape(gettext("Statut"))
-    rows = []
-    for user in users:
-        cells = ""
-        if can_manage:
-            box = ""
-            # Only co-GLs are removed here; the GL is changed, never removed (flows.md §3).
-            if user.role == AccessManager.Role.CO_GL:
-                label = escape(gettext("Sélectionner %(name)s") % {"name": user.person.full_name})
-                box = (
-                    f'<input class="form-check-input" type="checkbox" name="term" '
-                    f'value="{user.term_pk:d}" form="co-gls-remove" id="term-{user.term_pk:d}" '
-                    f'aria-label="{label}">'
-                )
-            cells = _cells((select, box))
-        cells += _cells(
-            (last_name, escape(user.person.last_name)),
-            (first_name, escape(user.person.first_name)),
-            (username, escape(user.username) or "–"),
-            (kind, escape(user.get_role_display())),
-            (status, escape(user.get_status_display())),
         )
         rows.append(f"<tr>{cells}</tr>")
     return mark_safe("\n".join(rows))  # every value above is escaped

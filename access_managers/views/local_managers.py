@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from access_managers import permissions, quality_forms
 from access_managers.models import AccessManager
 from access_managers.services import local_managers
+from access_managers.views import quality_users
 from csam_portal.core.access import guarded_by
 from csam_portal.core.wizards import ConfirmWizard, Step
 from users.permissions import person_required
@@ -137,17 +138,17 @@ gl_change = guarded_by(permissions.quality_for_local_manager_edit)(
 co_gl_add = guarded_by(permissions.quality_for_local_manager_edit)(
     person_required(CoGlAddWizard.as_view())
 )
-WIZARDS = {"gl_change": gl_change, "co_gl_add": co_gl_add}
+WIZARDS = {"user_add": quality_users.user_add, "gl_change": gl_change, "co_gl_add": co_gl_add}
 
 
-@guarded_by(permissions.quality_for_local_manager_edit)
+@guarded_by(permissions.quality_for_user_management)
 @never_cache
 @person_required
 @require_POST
 def local_manager_start(request: HttpRequest, quality_id: int) -> HttpResponse:
-    """The «Utilisateurs» page's select with «NISS:» → «Suivant»: the chosen wizard's first
-    step, as if posted to it."""
-    quality, _actor = permissions.quality_for_local_manager_edit(request, quality_id)
+    """The «Utilisateurs» page's bottom select with «NISS:» → «Suivant»: the chosen wizard's
+    first step, as if posted to it (which checks its own right: a GL may only add users)."""
+    quality, _actor = permissions.quality_for_user_management(request, quality_id)
     wizard = WIZARDS.get(request.POST.get("action", ""))
     if wizard is None:
         return redirect("access_managers:quality_users", quality_id=quality.pk)

@@ -1,7 +1,7 @@
 """The social security's «Gestion des accès pour Entreprises et Organisations» (flows.md §3): the
 home with the person's enterprises and role links, the «Responsable Accès Entité» page with its
-«Liste des qualités», a qualité's registration, and a qualité's «Utilisateurs» page with the
-removal of co-GLs. Naming a GL or a co-GL is views/local_managers.py's."""
+«Liste des qualités», and a qualité's registration. A qualité's users are
+views/quality_users.py's; naming a GL or a co-GL is views/local_managers.py's."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from access_managers import listings, permissions, quality_forms, selectors
+from access_managers import permissions, quality_forms, selectors
 from access_managers.models import AccessManager
 from access_managers.roles import Roles, roles_by_enterprise
-from access_managers.services import local_managers, qualities
+from access_managers.services import qualities
 from csam_portal.core.access import guarded_by
 from users.permissions import person_required
 
@@ -86,50 +86,3 @@ def quality_register(request: HttpRequest, number: str) -> HttpResponse:
             return redirect("access_managers:rae_page", number=enterprise.number)
     context = {"enterprise": enterprise, "form": form}
     return render(request, "access_managers/social_security/quality_register.html", context)
-
-
-@guarded_by(permissions.quality_for_user_list)
-@never_cache
-@person_required
-@require_GET
-def quality_users(request: HttpRequest, quality_id: int) -> HttpResponse:
-    """A qualité's «Utilisateurs»: its GL, co-GLs and users, and the bottom select."""
-    quality, actor = permissions.quality_for_user_list(request, quality_id)
-    context = {
-        "quality": quality,
-        "page": listings.quality_users_page(quality=quality, number=request.GET.get("page")),
-        "can_manage": permissions.can_manage_local_managers(actor.roles, quality),
-        "can_see_rae_page": permissions.can_see_rae_page(actor.roles, quality.enterprise),
-    }
-    return render(request, "access_managers/social_security/quality_users.html", context)
-
-
-@guarded_by(permissions.quality_for_local_manager_edit)
-@never_cache
-@person_required
-@require_http_methods(["GET", "POST"])
-def co_gls_remove(request: HttpRequest, quality_id: int) -> HttpResponse:
-    """«Suppression de l'utilisateur»: the checked co-GLs, «Etes-vous certain…?» → «Confirmer»."""
-    quality, actor = permissions.quality_for_local_manager_edit(request, quality_id)
-    rows = [row for row in selectors.quality_people(quality=quality) if _is_co_gl(row)]
-    data = request.POST if request.method == "POST" else request.GET
-    form = quality_forms.CoGlRemoveForm(data, co_gls=[term for _, term, _ in rows])
-    if not form.is_valid():
-        messages.error(request, " ".join(form.errors["term"]))
-        return redirect("access_managers:quality_users", quality_id=quality.pk)
-    chosen = set(form.cleaned_data["term"])
-    if request.method == "POST":
-        try:
-            local_managers.co_gls_remove(quality=quality, term_ids=chosen, actor=actor)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("La suppression du ou des utilisateur(s) a réussi"))
-        return redirect("access_managers:quality_users", quality_id=quality.pk)
-    context = {"quality": quality, "rows": [row for row in rows if row[1].pk in chosen]}
-    return render(request, "access_managers/social_security/co_gls_remove.html", context)
-
-
-def _is_co_gl(row) -> bool:
-    _person, term, _membership = row
-    return term is not None and term.role == Role.CO_GL

@@ -4,9 +4,14 @@
 import pytest
 from django.urls import reverse
 
-from access_managers.models import AccessManager, EnterpriseQuality, QualityMembership
+from access_managers.models import (
+    AccessManager,
+    EnterpriseQuality,
+    MembershipApplication,
+    QualityMembership,
+)
 from csam_portal.models import AuditRecord, OutboundEmail
-from enterprises.models import Quality
+from enterprises.models import Quality, SecuredApplication
 from tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -134,26 +139,146 @@ def test_change_the_gl_or_add_a_co_gl(client, world, role, status, action):
         assert _state() == before
 
 
-@pytest.mark.parametrize(("role", "status"), MANAGE_LOCAL_MANAGERS)
+@pytest.mark.parametrize(("role", "status"), LIST_USERS)
 def test_remove_co_gls(client, world, role, status):
+    """«Supprimer utilisateur(s)» on a co-GL: the page is the users' managers', the removal
+    only theirs who manage the local managers (MANAGE_LOCAL_MANAGERS)."""
     world.log_in(client, role)
     quality = world.qualities["EMPLOYEUR_ONSS"]
     term = AccessManager.objects.get(quality=quality, role="COGL")
-    url = reverse("access_managers:co_gls_remove", args=[quality.pk])
+    membership = QualityMembership.objects.get(quality=quality, person=term.person, ended_at=None)
+    url = reverse("access_managers:quality_users_action", args=[quality.pk])
+    data = {"action": "delete", "user": [membership.pk]}
     before = _state()
 
-    page = client.get(url, {"term": [term.pk]})
-    response = client.post(url, {"term": [term.pk]})
+    page = client.get(url, data)
+    response = client.post(url, data)
 
     assert page.status_code == status
     term.refresh_from_db()
-    if status == 200:
+    if dict(MANAGE_LOCAL_MANAGERS)[role] == 200:
         assert response.status_code == 302
         assert term.ended_at is not None
     else:
-        assert response.status_code == status
+        assert response.status_code == (302 if status == 200 else status)
         assert term.ended_at is None
         assert _state() == before
+
+
+def _user_membership(world):
+    return QualityMembership.objects.get(
+        quality=world.qualities["EMPLOYEUR_ONSS"], person=world.person("user"), ended_at=None
+    )
+
+
+@pytest.mark.parametrize(("role", "status"), LIST_USERS)
+def test_export_the_users_of_a_qualite(client, world, role, status):
+    world.log_in(client, role)
+    url = reverse(
+        "access_managers:quality_users_export", args=[world.qualities["EMPLOYEUR_ONSS"].pk]
+    )
+
+    assert client.get(url).status_code == status
+
+
+@pytest.mark.parametrize("action", ["block", "delete", "applications_add", "applications_remove"])
+@pytest.mark.parametrize(("role", "status"), LIST_USERS)
+def test_act_on_the_users_of_a_qualite(client, world, role, status, action):
+    world.log_in(client, role)
+    quality = world.qualities["EMPLOYEUR_ONSS"]
+    target = _user_membership(world)
+    application = SecuredApplication.objects.filter(qualities=quality.quality_id).first()
+    if action == "applications_remove":
+        MembershipApplication.objects.create(
+            membership=target, application=application, granted_by=world.person("gl")
+        )
+    url = reverse("access_managers:quality_users_action", args=[quality.pk])
+    data = {"action": action, "user": [target.pk], "applications": [application.pk]}
+    before = (_state(), list(MembershipApplication.objects.values_list("pk", flat=True)))
+    statuses = list(QualityMembership.objects.values_list("status", flat=True))
+
+    page = client.get(url, {"action": action, "user": [target.pk]})
+    response = client.post(url, data)
+
+    assert page.status_code == status
+    after = (_state(), list(MembershipApplication.objects.values_list("pk", flat=True)))
+    if status == 200:
+        assert response.status_code == 302
+        assert (after, statuses) != (
+            before,
+            list(QualityMembership.objects.values_list("status", flat=True)),
+        )
+    else:
+        assert response.status_code == status
+        assert after == before
+        assert statuses == list(QualityMembership.objects.values_list("status", flat=True))
+
+
+@pytest.mark.parametrize(("role", "status"), LIST_USERS)
+def test_see_and_change_one_user_of_a_qualite(client, world, role, status):
+    world.log_in(client, role)
+    quality = world.qualities["EMPLOYEUR_ONSS"]
+    target = _user_membership(world)
+    url = reverse("access_managers:quality_user", args=[quality.pk, target.pk])
+
+    page = client.get(url)
+    response = client.post(url, {"email": "x@example.be", "status": "active"})
+
+    assert page.status_code == status
+    target.refresh_from_db()
+    if status == 200:
+        assert response.status_code == 302
+        assert target.email == "x@example.be"
+    else:
+        assert response.status_code == status
+        assert target.email != "x@example.be"
+
+
+@pytest.mark.parametrize(("role", "status"), LIST_USERS)
+def test_create_a_user_of_a_qualite(client, world, role, status):
+    world.log_in(client, role)
+    quality = world.qualities["EMPLOYEUR_ONSS"]
+    person = PersonFactory()
+    wizard = "user_add_wizard-current_step"
+    before = _state()
+
+    start = client.post(
+        reverse("access_managers:local_manager_start", args=[quality.pk]),
+        {"action": "user_add", "niss-niss": person.niss, wizard: "niss"},
+    )
+    details = client.post(
+        reverse("access_managers:user_add_step", args=[quality.pk, "details"]),
+        {
+            wizard: "details",
+            "details-username1": f"u{person.niss}",
+            "details-username2": f"u{person.niss}",
+            "details-password1": "Lange-Zin-42!",
+            "details-password2": "Lange-Zin-42!",
+            "details-language": "fr",
+            "details-email": "a@b.be",
+        },
+    )
+
+    if status == 200:
+        assert start.status_code == details.status_code == 302
+        recap = client.get(details.url)
+        token = recap.context["form"].initial["token"]
+        client.post(details.url, {wizard: "recap", "recap-token": token})
+        assert QualityMembership.objects.filter(person=person, quality=quality).exists()
+    else:
+        assert start.status_code == details.status_code == status
+        assert _state() == before
+
+
+@pytest.mark.parametrize(("role", "status"), LIST_USERS)
+def test_the_qualites_home_and_detail(client, world, role, status):
+    world.log_in(client, role)
+    quality = world.qualities["EMPLOYEUR_ONSS"]
+
+    for name in ("quality_home", "quality_detail"):
+        assert client.get(reverse(f"access_managers:{name}", args=[quality.pk])).status_code == (
+            status
+        )
 
 
 def test_an_unknown_qualite_is_not_found(client, world):

@@ -22,7 +22,7 @@ def backoffice_user_create(
 
     Raises ValidationError if the username is taken or the password too weak.
     """
-    if User.objects.filter(username=username).exists():
+    if User.objects.filter(username__iexact=username).exists():
         raise ValidationError(_("Ce nom d'utilisateur est déjà pris."), code="username_taken")
     user = User(username=username, email=email, is_staff=True)
     validate_password(password, user=user)
@@ -79,13 +79,29 @@ def account_create(
     """
     if User.objects.filter(person=person).exists():
         raise ValidationError(_("Cette personne a déjà un compte."), code="has_account")
-    if User.objects.filter(username=username).exists():
+    if User.objects.filter(username__iexact=username).exists():
         raise ValidationError(_("Ce nom d'utilisateur est déjà pris."), code="username_taken")
     account = User(person=person, username=username, email=email, language=person.language)
     account.password = password_hash
     account.full_clean()
     account.save()
     audit.record(actor, "user_create", account, after=account)
+    return account
+
+
+@transaction.atomic
+def account_credentials_set(
+    *, account: User, username: str, password_hash: str, actor: audit.Actor
+) -> User:
+    """Give an account without a username (a person who logged in with a card only) a username
+    and a password (hashed: see `password_hash_for`), e.g. when they become a user of a qualité.
+
+    Raises ValidationError if the account has a username already, or the username is taken.
+    """
+    account = account_username_set(account=account, username=username, actor=actor)
+    with audit.change(actor, "user_password_set", account):
+        account.password = password_hash
+        account.save(update_fields=["password"])
     return account
 
 
@@ -104,7 +120,7 @@ def account_username_set(*, account: User, username: str, actor: audit.Actor) ->
     """
     if account.username:
         raise ValidationError(_("Ce compte a déjà un nom d'utilisateur."), code="has_username")
-    if User.objects.filter(username=username).exists():
+    if User.objects.filter(username__iexact=username).exists():
         raise ValidationError(_("Ce nom d'utilisateur est déjà pris."), code="username_taken")
     with audit.change(actor, "user_username_set", account):
         account.username = username

@@ -222,7 +222,7 @@ def _set_credentials(user: User, *, username: str | None, password_hash: str | N
                 _("Choisissez un nom d'utilisateur et un mot de passe."), code="no_credentials"
             )
         return
-    if User.objects.filter(username=username).exclude(pk=user.pk).exists():
+    if User.objects.filter(username__iexact=username).exclude(pk=user.pk).exists():
         raise ValidationError(_("Ce nom d'utilisateur est déjà pris."), code="username_taken")
     user.username = username
     user.password = password_hash

@@ -1,0 +1,110 @@
+"""The table of a qualité's «Utilisateurs» (flows.md §4), on django-tables2: the checkbox, Nom,
+Prénom, Nom d'utilisateur, Type, NISS, Statut and Action columns, each sortable but the first and
+the last. The rows are plain dicts (selectors.quality_users); a name orders by its upper case,
+as the indexes of the membership table do (models/qualities.py)."""
+
+from __future__ import annotations
+
+from django.db.models import Case, F, Value, When
+from django.db.models.functions import Upper
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django_tables2 import Column, Table
+
+from access_managers.models import AccessManager, QualityMembership
+
+Role = AccessManager.Role
+TYPE_LABELS = {Role.GL: _("GL"), Role.CO_GL: _("Co-GL"), None: _("USER")}
+STATUS_LABELS = dict(QualityMembership.Status.choices)
+
+
+def niss_spaced(niss: str) -> str:
+    """A NISS as the list shows it: 999999 999 99."""
+    return f"{niss[:6]} {niss[6:9]} {niss[9:]}" if len(niss) == 11 else niss
+
+
+class QualityUserTable(Table):
+    select = Column(verbose_name=_("Sélection"), accessor="pk", orderable=False, empty_values=())
+    last_name = Column(verbose_name=_("Nom"))
+    first_name = Column(verbose_name=_("Prénom"))
+    username = Column(verbose_name=_("Nom d'utilisateur"), default="")
+    type = Column(verbose_name=_("Type"), accessor="local_role", empty_values=())
+    niss = Column(verbose_name=_("NISS"), accessor="person_id")
+    status = Column(verbose_name=_("Statut"))
+    action = Column(verbose_name=_("Action"), accessor="pk", orderable=False, empty_values=())
+
+    class Meta:
+        template_name = "access_managers/social_security/users_table.html"
+        order_by_field = "sort"
+        page_field = "page"
+        per_page = 10
+        empty_text = _("Aucun utilisateur ne répond à ces critères.")
+
+    def __init__(self, *args, quality_id: int, selectable: bool, **kwargs):
+        self.quality_id = quality_id
+        exclude = () if selectable else ("select",)
+        super().__init__(*args, exclude=exclude, **kwargs)
+        self._detail = reverse("access_managers:quality_user", args=[quality_id, 0])[:-2]
+
+    def render_select(self, record) -> str:
+        name = f"{record['first_name']} {record['last_name']}"
+        return format_html(
+            '<input class="form-check-input" type="checkbox" name="user" value="{}" '
+            'form="users-action" aria-label="{}">',
+            record["pk"],
+            gettext("Sélectionner %(name)s") % {"name": name},
+        )
+
+    def render_type(self, value) -> str:
+        return str(TYPE_LABELS.get(value, TYPE_LABELS[None]))
+
+    def render_niss(self, value) -> str:
+        return niss_spaced(value)
+
+    def render_status(self, value) -> str:
+        return str(STATUS_LABELS.get(value, value))
+
+    def render_action(self, record) -> str:
+        name = f"{record['first_name']} {record['last_name']}"
+        return format_html(
+            '<a href="{}{}/">{}<span class="visually-hidden"> {}</span></a>',
+            self._detail,
+            record["pk"],
+            gettext("Consulter / modifier"),
+            name,
+        )
+
+    # Orders, each ending on the id so that a page is always the same rows.
+
+    def order_last_name(self, queryset, is_descending: bool):
+        keys = [Upper("last_name"), Upper("first_name"), F("pk")]
+        return _ordered(queryset, keys, is_descending), True
+
+    def order_first_name(self, queryset, is_descending: bool):
+        keys = [Upper("first_name"), Upper("last_name"), F("pk")]
+        return _ordered(queryset, keys, is_descending), True
+
+    def order_username(self, queryset, is_descending: bool):
+        return _ordered(queryset, [F("username"), F("pk")], is_descending), True
+
+    def order_type(self, queryset, is_descending: bool):
+        kind = Case(
+            When(local_role=Role.GL, then=Value(0)),
+            When(local_role=Role.CO_GL, then=Value(1)),
+            default=Value(2),
+        )
+        keys = [kind, Upper("last_name"), Upper("first_name"), F("pk")]
+        return _ordered(queryset, keys, is_descending), True
+
+    def order_niss(self, queryset, is_descending: bool):
+        return _ordered(queryset, [F("person_id"), F("pk")], is_descending), True
+
+    def order_status(self, queryset, is_descending: bool):
+        keys = [F("status"), Upper("last_name"), Upper("first_name"), F("pk")]
+        return _ordered(queryset, keys, is_descending), True
+
+
+def _ordered(queryset, keys, descending: bool):
+    return queryset.order_by(*(key.desc() if descending else key.asc() for key in keys))

@@ -1,0 +1,375 @@
+"""The forms of a qualité's «Utilisateurs» (flows.md §4): its filters, the checked rows and their
+action, the applications of a group action, the creation's screens and one user's changes. They
+read and write nothing; the services check every rule again under their lock."""
+
+from __future__ import annotations
+
+import re
+
+import django_filters
+from django import forms
+from django.contrib.auth.hashers import identify_hasher, make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core import signing
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from access_managers.models import (
+    AccessManager,
+    EnterpriseQuality,
+    MembershipApplication,
+    QualityMembership,
+)
+from access_managers.quality_forms import ERANOVA_NOTE
+from csam_portal.core.fields import EmailField, NissField
+from csam_portal.core.languages import Language
+from enterprises.models import SecuredApplication
+from users.models import Person, User
+
+Role = AccessManager.Role
+Status = QualityMembership.Status
+USER = "USER"  # the «Type» of a user who is neither GL nor co-GL
+
+
+def quality_applications(quality: EnterpriseQuality):
+    """The secured applications of the qualité's type, by code."""
+    return SecuredApplication.objects.filter(qualities=quality.quality_id).order_by("code")
+
+
+# «Afficher la liste des utilisateurs en fonction des critères suivants» ------------------------
+
+
+class NissPrefixField(forms.CharField):
+    """The beginning of a NISS, with or without its dots, dashes and spaces: its digits."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+
+    def clean(self, value) -> str:
+        value = super().clean(value)
+        digits = re.sub(r"[\s./-]", "", value)
+        if value and not digits.isdigit():
+            raise forms.ValidationError(
+                gettext("Un NISS ne contient que des chiffres (points et tirets admis)."),
+                code="invalid",
+            )
+        return digits
+
+
+class NissPrefixFilter(django_filters.CharFilter):
+    field_class = NissPrefixField
+
+
+class UserFilter(django_filters.FilterSet):
+    """The filters of «Utilisateurs»: names and username by their beginning, any case; the NISS
+    by its beginning, written with or without dots, dashes and spaces. `queryset` is the
+    qualité's current memberships annotated with `local_role` (selectors.quality_users)."""
+
+    last_name = django_filters.CharFilter(
+        label=_("Nom"), field_name="last_name", lookup_expr="istartswith", max_length=100
+    )
+    first_name = django_filters.CharFilter(
+        label=_("Prénom"), field_name="first_name", lookup_expr="istartswith", max_length=100
+    )
+    username = django_filters.CharFilter(
+        label=_("Nom d'utilisateur"),
+        field_name="person__account__username",
+        lookup_expr="istartswith",
+        max_length=150,
+    )
+    type = django_filters.ChoiceFilter(
+        label=_("Type"),
+        choices=[(Role.GL, _("GL")), (Role.CO_GL, _("Co-GL")), (USER, _("USER"))],
+        method="filter_type",
+        empty_label=_("Tous"),
+    )
+    niss = NissPrefixFilter(label=_("NISS"), field_name="person__niss", lookup_expr="startswith")
+    status = django_filters.ChoiceFilter(
+        label=_("Statut"), choices=Status.choices, empty_label=_("Tous")
+    )
+    application = django_filters.ModelChoiceFilter(
+        label=_("Applications sécurisées"),
+        queryset=SecuredApplication.objects.none(),
+        to_field_name="code",
+        method="filter_application",
+        empty_label=_("Toutes"),
+    )
+
+    def __init__(self, *args, quality: EnterpriseQuality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["application"].queryset = quality_applications(quality)
+        for field in self.form.fields.values():
+            field.widget.attrs.setdefault("autocomplete", "off")
+        for name in ("last_name", "first_name", "username", "niss"):
+            self.form.fields[name].widget.attrs["class"] = "form-control"
+        for name in ("type", "status", "application"):
+            self.form.fields[name].widget.attrs["class"] = "form-select"
+        self.form.fields["niss"].widget.attrs["inputmode"] = "numeric"
+
+    def filter_type(self, queryset, name, value):
+        if value == USER:
+            return queryset.filter(local_role=None)
+        return queryset.filter(local_role=value)
+
+    def filter_application(self, queryset, name, value):
+        granted = MembershipApplication.objects.filter(membership=OuterRef("pk"), application=value)
+        return queryset.filter(Exists(granted))
+
+
+# The checked rows and what to do with them -------------------------------------------------
+
+
+class Action:
+    ADD_APPLICATIONS = "applications_add"
+    REMOVE_APPLICATIONS = "applications_remove"
+    BLOCK = "block"
+    UNBLOCK = "unblock"
+    DELETE = "delete"
+
+    choices = [
+        (ADD_APPLICATIONS, _("Ajouter application(s)")),
+        (REMOVE_APPLICATIONS, _("Supprimer application(s)")),
+        (BLOCK, _("Bloquer utilisateur(s)")),
+        (UNBLOCK, _("Débloquer utilisateur(s)")),
+        (DELETE, _("Supprimer utilisateur(s)")),
+    ]
+
+
+class _Ids(forms.TypedMultipleChoiceField):
+    """Whole numbers, each a possible membership id: which are this qualité's current users is
+    the service's check, under its lock (and the confirmation page's, before)."""
+
+    def valid_value(self, value) -> bool:
+        return bool(re.fullmatch(r"[0-9]{1,18}", str(value)))
+
+
+class SelectionForm(forms.Form):
+    """The action and the checked rows of «Utilisateurs»."""
+
+    action = forms.ChoiceField(label=_("Action"), choices=Action.choices)
+    user = _Ids(coerce=int, choices=())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].error_messages = {
+            "required": gettext("Cochez un ou plusieurs utilisateurs dans la liste."),
+            "invalid_choice": gettext("Cochez un ou plusieurs utilisateurs dans la liste."),
+        }
+        self.fields["action"].error_messages = {
+            "required": gettext("Choisissez une action."),
+            "invalid_choice": gettext("Choisissez une action de la liste."),
+        }
+
+
+class ApplicationsForm(forms.Form):
+    """The applications of a group action: those of the qualité."""
+
+    applications = forms.ModelMultipleChoiceField(
+        label=_("Applications sécurisées"),
+        queryset=SecuredApplication.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Cochez une ou plusieurs applications.")},
+    )
+
+    def __init__(self, *args, quality: EnterpriseQuality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].queryset = quality_applications(quality)
+
+
+# «Création d'un Utilisateur» ---------------------------------------------------------------
+
+
+class UserNissForm(forms.Form):
+    """«NISS:» → «Suivant»: a person of the national register, not already a user of the
+    qualité."""
+
+    niss = NissField(label=_("NISS:"))
+
+    def __init__(self, *args, quality: EnterpriseQuality, **kwargs):
+        self.quality, self.person = quality, None
+        super().__init__(*args, **kwargs)
+
+    def clean_niss(self) -> str:
+        niss = self.cleaned_data["niss"]
+        self.person = Person.objects.filter(niss=niss).select_related("account").first()
+        if self.person is None:
+            raise forms.ValidationError(
+                gettext("Ce numéro n'est pas connu du registre national."), code="unknown_person"
+            )
+        if QualityMembership.objects.filter(
+            quality=self.quality, person_id=niss, ended_at=None
+        ).exists():
+            raise forms.ValidationError(
+                gettext("Cette personne est déjà utilisateur de cette qualité."),
+                code="already_user",
+            )
+        return niss
+
+
+_PASSWORD_SALT = "access_managers.user_create.password"
+
+
+class UserDetailsForm(forms.Form):
+    """«Création d'un Utilisateur»: the username and the password twice (unless the person's
+    account has them: they keep them), the language, the addresses, the qualité's applications.
+
+    The password never reaches the session: once valid, the form's data holds its hash, signed
+    (a hash posted by hand is refused), and the two password fields are emptied. Shown again
+    («← Corriger»), the fields may stay empty to keep it.
+    """
+
+    username1 = forms.RegexField(
+        label=_("Nom d'utilisateur (première fois)"),
+        regex=r"^[\w.@+-]{3,150}$",
+        max_length=150,
+        error_messages={
+            "invalid": _("De 3 à 150 lettres, chiffres ou caractères . @ + - _ sans espace.")
+        },
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    username2 = forms.CharField(
+        label=_("Nom d'utilisateur (confirmation)"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    password1 = forms.CharField(
+        label=_("Mot de passe (première fois)"),
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password2 = forms.CharField(
+        label=_("Mot de passe (confirmation)"),
+        strip=False,
+        required=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_hash = forms.CharField(widget=forms.HiddenInput, required=False, max_length=1000)
+    language = forms.ChoiceField(label=_("Choix linguistique"), choices=Language.choices)
+    email = EmailField(label=_("Adresse e-mail utilisateur"), max_length=254, autocomplete="off")
+    local_email = EmailField(
+        label=_("Adresse e-mail locale"),
+        max_length=254,
+        required=False,
+        autocomplete="off",
+        help_text=ERANOVA_NOTE,
+    )
+    applications = forms.ModelMultipleChoiceField(
+        label=_("Applications sécurisées"),
+        queryset=SecuredApplication.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, quality: EnterpriseQuality, person: Person, **kwargs):
+        self.quality, self.person = quality, person
+        self.account = User.objects.filter(person=person).first()
+        self.keeps_credentials = self.account is not None and bool(self.account.username)
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("language", self.account.language if self.account else person.language)
+        if self.account is not None and self.account.email:
+            initial.setdefault("email", self.account.email)
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].queryset = quality_applications(quality)
+        if self.keeps_credentials:
+            for name in ("username1", "username2", "password1", "password2", "password_hash"):
+                del self.fields[name]
+            self.fields["language"].disabled = True
+
+    def clean_username1(self) -> str:
+        username = self.cleaned_data["username1"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(
+                gettext("Ce nom d'utilisateur est déjà pris."), code="username_taken"
+            )
+        return username
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.keeps_credentials:
+            cleaned["username"] = self.account.username
+            cleaned["password_hash"] = ""
+            return cleaned
+        username = cleaned.get("username1")
+        if username and cleaned.get("username2") != username:
+            self.add_error(
+                "username2", gettext("Les deux noms d'utilisateur ne sont pas identiques.")
+            )
+        cleaned["username"] = username
+        password, confirmation = cleaned.pop("password1", ""), cleaned.pop("password2", "")
+        signed = cleaned.get("password_hash", "")
+        if password or confirmation:
+            if password != confirmation:
+                self.add_error(
+                    "password2", gettext("Les deux mots de passe ne sont pas identiques.")
+                )
+                return cleaned
+            try:
+                validate_password(password, user=User(username=username or ""))
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+                return cleaned
+            signed = signing.dumps(make_password(password), salt=_PASSWORD_SALT)
+            self._keep_only_hash(signed)
+        if not signed or _password_hash(signed) is None:
+            self.add_error("password1", gettext("Introduisez deux fois le mot de passe."))
+            return cleaned
+        cleaned["password_hash"] = _password_hash(signed)
+        return cleaned
+
+    def _keep_only_hash(self, signed: str) -> None:
+        data = self.data.copy()
+        data[self.add_prefix("password_hash")] = signed
+        data[self.add_prefix("password1")] = ""
+        data[self.add_prefix("password2")] = ""
+        self.data = data
+
+
+def _password_hash(signed: str) -> str | None:
+    """The hash the form signed, or None for anything else."""
+    try:
+        value = signing.loads(signed, salt=_PASSWORD_SALT)
+        identify_hasher(value)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    return value
+
+
+class UserEditForm(forms.Form):
+    """«Consulter / modifier» one user: addresses, applications, status."""
+
+    email = EmailField(label=_("Adresse e-mail utilisateur"), max_length=254, autocomplete="off")
+    local_email = EmailField(
+        label=_("Adresse e-mail locale"),
+        max_length=254,
+        required=False,
+        autocomplete="off",
+        help_text=ERANOVA_NOTE,
+    )
+    applications = forms.ModelMultipleChoiceField(
+        label=_("Applications sécurisées"),
+        queryset=SecuredApplication.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    status = forms.ChoiceField(label=_("Statut"), choices=Status.choices)
+
+    def __init__(self, *args, quality: EnterpriseQuality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["applications"].queryset = quality_applications(quality)
+
+
+class UserSearchForm(forms.Form):
+    """«Rechercher utilisateurs»: the beginning of a name, a username or a NISS."""
+
+    q = forms.CharField(
+        label=_("Nom, prénom, nom d'utilisateur ou NISS"),
+        min_length=2,
+        max_length=100,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "type": "search"}),
+    )
+
+    def clean_q(self) -> str:
+        return self.cleaned_data["q"].strip()
