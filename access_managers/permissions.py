@@ -215,8 +215,8 @@ def quality_for_user_management(
 
 def qualities_for_users_search(request: HttpRequest) -> Q:
     """The qualités whose users the person searches, those they manage (access.md), as a
-    condition on `EnterpriseQuality`: every qualité of an enterprise where they are GAP, co-GAP or GA of the
-    social security, and those they are GL or co-GL of; none for anyone else."""
+    condition on `EnterpriseQuality`: every qualité of an enterprise where they are GAP, co-GAP
+    or GA of the social security, and those they are GL or co-GL of; none for anyone else."""
     condition = Q(pk__in=[])
     for number, roles in roles_by_enterprise(niss=request.user.niss).items():
         if can_manage_local_managers(roles, None):  # every qualité of the enterprise

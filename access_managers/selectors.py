@@ -264,9 +264,9 @@ SEARCH_LIMIT = 50
 
 def users_search(*, qualities: Q, text: str) -> list[QualityMembership]:
     """The current users of the qualités `qualities` (a condition on EnterpriseQuality: see
-    permissions.qualities_for_users_search) whose last name, first name or username begins with `text`,
-    or whose NISS does when `text` is a number, by name; at most SEARCH_LIMIT + 1 (the page
-    says when there are more)."""
+    permissions.qualities_for_users_search) whose last name, first name or username begins
+    with `text`, or whose NISS does when `text` is a number, by name; at most SEARCH_LIMIT + 1
+    (the page says when there are more)."""
     digits = "".join(ch for ch in text if ch.isdigit())
     matches = Q(last_name__istartswith=text) | Q(first_name__istartswith=text)
     matches |= Q(person__account__username__istartswith=text)

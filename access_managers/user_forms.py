@@ -338,7 +338,7 @@ def _password_hash(signed: str) -> str | None:
 
 
 class UserEditForm(forms.Form):
-    """«Consulter / modifier» one user: addresses, applications, status."""
+    """«Consulter / modifier» one user: addresses, language, applications, status."""
 
     email = EmailField(label=_("Adresse e-mail utilisateur"), max_length=254, autocomplete="off")
     local_email = EmailField(
@@ -354,6 +354,7 @@ class UserEditForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    language = forms.ChoiceField(label=_("Choix linguistique"), choices=Language.choices)
     status = forms.ChoiceField(label=_("Statut"), choices=Status.choices)
 
     def __init__(self, *args, quality: EnterpriseQuality, **kwargs):

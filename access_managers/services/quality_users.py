@@ -212,10 +212,11 @@ def user_update(
     local_email: str,
     applications: Iterable,
     status: str,
+    language: str = "",
     actor: audit.Actor,
 ) -> QualityMembership:
-    """Change one user's addresses, applications and status («Consulter / modifier»). The actor
-    cannot block themself, nor a local manager.
+    """Change one user's addresses, applications, status and the language they are written to
+    in («Consulter / modifier»). The actor cannot block themself, nor a local manager.
 
     Raises ValidationError: "not_allowed", "not_user", "self", "local_manager",
     "invalid_application".
@@ -239,6 +240,9 @@ def user_update(
     )
     after = {**audit.snapshot(membership), "applications": sorted(chosen)}
     audit.record(actor, "quality_user_update", membership, before=before, after=after)
+    account = User.objects.filter(person_id=membership.person_id).first()
+    if language and account is not None and account.language != language:
+        accounts.user_language_set(user=account, language=language, actor=actor)
     return membership
 
 

@@ -29,6 +29,7 @@ from access_managers.services import quality_users as services
 from access_managers.tables import STATUS_LABELS, TYPE_LABELS, QualityUserTable, niss_spaced
 from csam_portal.core.access import guarded_by
 from csam_portal.core.wizards import ConfirmWizard, Step
+from users import selectors as user_selectors
 from users.permissions import person_required
 
 Action = user_forms.Action
@@ -336,6 +337,7 @@ def quality_user(request: HttpRequest, quality_id: int, membership_id: int) -> H
         "local_email": membership.local_email,
         "applications": granted,
         "status": membership.status,
+        "language": user_selectors.person_language(membership.person),
     }
     form = user_forms.UserEditForm(
         request.POST if request.method == "POST" else None, quality=quality, initial=initial

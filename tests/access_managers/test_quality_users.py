@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 
 from access_managers.models import MembershipApplication, QualityMembership
+from access_managers.roles import roles_in
 from access_managers.services import quality_users
 from csam_portal.core.audit import AuditRecord
 from csam_portal.core.outbox import OutboundEmail
@@ -276,13 +277,15 @@ def test_block_asks_then_blocks_and_says_how_many(client, world):
 
 def test_a_blocked_user_loses_the_qualites_rights_at_once(client, world):
     target = _membership(world, "user")
+    quality = _onss(world)
+    assert roles_in(niss=target.person_id, enterprise_number=quality.enterprise_id).is_user_of(
+        quality.pk
+    )
     world.log_in(client, "gl")
-    _act(client, _onss(world), "block", [target.pk])
+    _act(client, quality, "block", [target.pk])
 
-    client.force_login(world.user("user"))
-    page = text(client.get(reverse("access_managers:my_applications")))
-
-    assert "Employeur ONSS" not in page or "aucune" in page.lower()
+    roles = roles_in(niss=target.person_id, enterprise_number=quality.enterprise_id)
+    assert not roles.is_user_of(quality.pk)
 
 
 def test_unblock(client, world):
@@ -437,6 +440,7 @@ def test_one_user_is_shown_and_changed(client, world):
         "DIMONA"
     ]
     assert AuditRecord.objects.filter(action="quality_user_update").exists()
+    assert target.person.account.language == "de"
 
 
 def test_a_user_of_another_qualite_is_a_404(client, world):

@@ -1,5 +1,5 @@
-"""`load_demo` makes portal.json's qualités, GLs and co-GLs through the social security's
-services, once."""
+"""`load_demo` makes portal.json's qualités, GLs, co-GLs and users through the social
+security's services, once."""
 
 from io import StringIO
 
@@ -23,8 +23,17 @@ def test_load_demo_makes_the_qualites_and_local_managers_once():
     local = AccessManager.objects.filter(quality=onss, ended_at=None)
     assert local.get(role="GL").person_id == "83082012111"
     assert list(local.filter(role="COGL").values_list("person_id", flat=True)) == ["91101012405"]
-    assert QualityMembership.objects.filter(quality=onss, ended_at=None).count() == 2
+    memberships = QualityMembership.objects.filter(quality=onss, ended_at=None)
+    assert memberships.count() == 2 + 30  # the GL, the co-GL and portal.json's 30 users
+    assert memberships.filter(status="blocked").count() == 3
+    lucas = memberships.get(person_id="60010120166")
+    assert lucas.person.account.username == "lucas.peeters"
+    assert lucas.person.account.check_password("Demo-Passw0rd!")
+    assert list(lucas.granted_applications.values_list("application__code", flat=True)) == [
+        "PUBLIATO"
+    ]
     assert EnterpriseQuality.objects.count() == 3
     assert AuditRecord.objects.filter(action="gl_change").count() == 1
-    assert "5 qualités and local managers" in first.getvalue()
+    assert AuditRecord.objects.filter(action="quality_user_create").count() == 30
+    assert "35 qualités and local managers" in first.getvalue()
     assert "nothing new" in second.getvalue()

@@ -222,7 +222,7 @@ def test_see_and_change_one_user_of_a_qualite(client, world, role, status):
     url = reverse("access_managers:quality_user", args=[quality.pk, target.pk])
 
     page = client.get(url)
-    response = client.post(url, {"email": "x@example.be", "status": "active"})
+    response = client.post(url, {"email": "x@example.be", "status": "active", "language": "fr"})
 
     assert page.status_code == status
     target.refresh_from_db()

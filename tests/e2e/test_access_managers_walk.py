@@ -199,10 +199,11 @@ def _nathalie_changes_the_local_managers(page, a11y, person):
     assert AccessManager.objects.filter(
         enterprise=HORIZON, role="GL", person="83082012111", ended_at__isnull=False
     ).exists()
+    person.choose(page.get_by_label("Type"), "GL")
+    person.press(page.get_by_role("button", name="Rechercher"))
     users = page.get_by_role("table", name="Utilisateurs")
-    expect(users.get_by_role("row").filter(has_text="Lambert")).to_contain_text(
-        "Gestionnaire Local"
-    )
+    expect(users.get_by_role("row").filter(has_text="Lambert")).to_contain_text("GL")
+    a11y(page)
 
     _local_manager(
         page,
@@ -218,8 +219,12 @@ def _nathalie_changes_the_local_managers(page, a11y, person):
         enterprise=HORIZON, role="COGL", person=SOFIE, ended_at=None
     ).exists()
 
+    person.type(page.get_by_label("Nom", exact=True), "Lemaire")
+    person.press(page.get_by_role("button", name="Rechercher"))
+    expect(page.get_by_text("1 utilisateur trouvé.")).to_be_visible()
+    a11y(page)
     person.tick(page.get_by_label("Sélectionner Julie Lemaire"))
-    person.choose(page.get_by_label("Co-Gestionnaires Locaux cochés"), "Supprimer utilisateur(s)")
+    person.choose(page.get_by_label("Utilisateurs cochés"), "Supprimer utilisateur(s)")
     person.press(page.get_by_role("button", name="Exécuter"))
     expect(
         page.get_by_role("heading", level=1, name="Suppression de l'utilisateur")
@@ -227,14 +232,17 @@ def _nathalie_changes_the_local_managers(page, a11y, person):
     expect(
         page.get_by_text("Etes-vous certain de vouloir supprimer le(s) utilisateur(s) suivant(s)?")
     ).to_be_visible()
-    doomed = page.get_by_role("table", name="Suppression de l'utilisateur").get_by_role("row")
+    doomed = page.get_by_role("table", name="Utilisateurs sélectionnés").get_by_role("row")
     expect(doomed).to_have_count(2)  # the header and Julie
     expect(doomed.last).to_contain_text("Lemaire")
     a11y(page)
     person.press(page.get_by_role("button", name="Confirmer"))
     _status(page, "La suppression du ou des utilisateur(s) a réussi")
-    expect(page.get_by_label("Sélectionner Julie Lemaire")).to_have_count(0)
+    a11y(page)
+    person.type(page.get_by_label("Nom", exact=True), "Janssens")
+    person.press(page.get_by_role("button", name="Rechercher"))
     expect(page.get_by_label("Sélectionner Sofie Janssens")).to_be_visible()
+    expect(page.get_by_label("Sélectionner Julie Lemaire")).to_have_count(0)
     a11y(page)
     julie = AccessManager.objects.get(enterprise=HORIZON, role="COGL", person="91101012405")
     assert julie.ended_at is not None
@@ -245,8 +253,8 @@ def _nathalie_changes_the_local_managers(page, a11y, person):
 def _local_manager(page, a11y, person, *, action, niss, email, title, done):
     """The «Utilisateurs» page's select with «NISS:» → «Suivant» → the person's details →
     «Enregistrer» → the recap → «Confirmer»."""
-    person.choose(page.get_by_label("Action"), action)
-    person.type(page.get_by_label("NISS"), niss)
+    person.choose(page.get_by_label("Action", exact=True), action)
+    person.type(page.get_by_label("NISS\u202f:"), niss)
     person.press(page.get_by_role("button", name="Suivant"))
     expect(page.get_by_role("heading", level=1, name=title)).to_be_visible()
     expect(page.get_by_text("Données d'identification")).to_be_visible()

@@ -23,8 +23,8 @@ def _log_in(page, a11y, niss, start):
 
 
 def _local_manager(page, a11y, action, niss, email, done):
-    page.get_by_label("Action").select_option(label=action)
-    page.get_by_label("NISS").fill(niss)
+    page.get_by_label("Action", exact=True).select_option(label=action)
+    page.get_by_label("NISS\u202f:").fill(niss)
     page.get_by_role("button", name="Suivant").click()
     a11y(page)
     page.get_by_label("Adresse e-mail utilisateur").fill(email)
@@ -42,7 +42,7 @@ def test_nathalie_changes_the_gl_adds_a_co_gl_and_deletes_one(page, a11y, demo):
     expect(page.get_by_role("heading", name="Liste des qualités")).to_be_visible()
     a11y(page)
     page.get_by_role("link", name="Employeur ONSS").first.click()
-    expect(page.get_by_text("De Smet", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", level=1, name="Utilisateurs")).to_be_visible()
     a11y(page)
 
     _local_manager(
@@ -66,7 +66,11 @@ def test_nathalie_changes_the_gl_adds_a_co_gl_and_deletes_one(page, a11y, demo):
     )
     assert AccessManager.objects.filter(role="COGL", person=EMMA, ended_at=None).exists()
 
+    page.get_by_label("Nom", exact=True).fill("Lemaire")
+    page.get_by_role("button", name="Rechercher").click()
+    a11y(page)
     page.get_by_label("Sélectionner Julie Lemaire").check()
+    page.get_by_label("Utilisateurs cochés").select_option(label="Supprimer utilisateur(s)")
     page.get_by_role("button", name="Exécuter").click()
     expect(
         page.get_by_text("Etes-vous certain de vouloir supprimer le(s) utilisateur(s) suivant(s)?")

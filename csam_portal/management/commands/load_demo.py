@@ -6,12 +6,18 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from access_managers import selectors as access_manager_selectors
-from access_managers.models import AccessManager, EnterpriseQuality
-from access_managers.services import designation, domain_managers, local_managers, qualities
+from access_managers.models import AccessManager, EnterpriseQuality, QualityMembership
+from access_managers.services import (
+    designation,
+    domain_managers,
+    local_managers,
+    qualities,
+    quality_users,
+)
 from csam_portal.core.audit import Actor
 from csam_portal.core.bulkload.files import MalformedFile
 from enterprises import services as enterprise_services
-from enterprises.models import Domain, Enterprise, Quality
+from enterprises.models import Domain, Enterprise, Quality, SecuredApplication
 from users.models import Person, SimulatedCard, User
 from users.roles import Role
 from users.services import accounts, persons
@@ -64,6 +70,7 @@ class Command(BaseCommand):
             done.append(f"{demo_accounts} demo accounts")
 
         self.social_security_rows = 0
+        self.password, self.password_hash = portal["password_for_demo_accounts"], None
         registrations = self._registrations(portal["registrations"], actor)
         if registrations:
             done.append(f"{registrations} registrations")
@@ -196,6 +203,38 @@ class Command(BaseCommand):
                 if not local.filter(person_id=co_gl["niss"]).exists():
                     self._local_manager(local_managers.co_gl_add, quality, co_gl, actor)
                     made += 1
+            made += self._users(quality, entry.get("users", []), actor)
+        return made
+
+    def _users(self, quality: EnterpriseQuality, users: list[dict], actor: Actor) -> int:
+        """The qualité's users of portal.json (niss, username, email, status, applications),
+        created with the demo password and blocked through the users' services, as its GAP;
+        what exists is left as it is. Returns the users made."""
+        existing = set(
+            quality.memberships.filter(ended_at=None).values_list("person_id", flat=True)
+        )
+        applications = {
+            a.code: a for a in SecuredApplication.objects.filter(qualities=quality.quality_id)
+        }
+        made = 0
+        for user in users:
+            if user["niss"] in existing:
+                continue
+            self.password_hash = self.password_hash or accounts.password_hash_for(self.password)
+            membership = quality_users.user_create(
+                quality=quality,
+                person=Person.objects.get(niss=user["niss"]),
+                username=user["username"],
+                password_hash=self.password_hash,
+                email=user["email"],
+                applications=[applications[code] for code in user.get("applications", [])],
+                actor=actor,
+            )
+            if user.get("status") == QualityMembership.Status.BLOCKED:
+                quality_users.users_block(
+                    quality=quality, membership_ids=[membership.pk], actor=actor
+                )
+            made += 1
         return made
 
     @staticmethod
