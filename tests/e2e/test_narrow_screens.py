@@ -55,6 +55,8 @@ PERSONAL_PAGES = [
     "/who-manages/",
     "/my-applications/",
     "/gap/designate/",
+    "/personal-data/",
+    "/personal-data/password/",
 ]
 
 
