@@ -16,6 +16,7 @@ from tests.factories import (
     EnterpriseFactory,
     LegalFunctionFactory,
     PersonFactory,
+    QualityMembershipFactory,
     SimulatedCardFactory,
     UserFactory,
 )
@@ -209,6 +210,12 @@ def _own_account(name: str):
     return arrange
 
 
+def _quality_personal_data(client) -> FormPage:
+    membership = QualityMembershipFactory(email="marie@example.be")
+    client.force_login(UserFactory(person=membership.person))
+    return FormPage(reverse("access_managers:personal_data", args=[membership.quality_id]), {})
+
+
 FORM_PAGES = {
     "contact": _simple("contact"),
     "eid": _simple("users:login_eid"),
@@ -232,6 +239,7 @@ FORM_PAGES = {
     "co-GAP, add": _co_gap_add,
     "personal data": _own_account("users:personal_data"),
     "password change": _own_account("users:password_change"),
+    "qualité personal data": _quality_personal_data,
 }
 
 
@@ -388,6 +396,7 @@ def test_every_required_field_is_marked_and_explained_once(client, name):
         ("contact", {"enterprise_number", "send_copy"}),
         ("co-GAP, add", {"phone"}),
         ("personal data", {"email"}),
+        ("qualité personal data", {"local_email"}),
     ],
 )
 def test_optional_fields_are_not_marked(client, name, optional):
@@ -436,6 +445,8 @@ AUTOCOMPLETE = [
     ("exceptional, identity", "identity-last_name", "family-name"),
     ("email key", "email", "email"),
     ("personal data", "email", "email"),
+    ("qualité personal data", "email", "email"),
+    ("qualité personal data", "local_email", "email"),
     # Another person's (the GAP named as «Autre personne», a co-GAP): never the user's own.
     ("designation, manager", "manager-niss", "off"),
     ("designation, manager", "manager-email", "off"),

@@ -108,6 +108,7 @@ def test_the_page_shows_the_registers_data_and_the_accounts_address_and_language
     assert response.context["form"]["email"].value() == "marie@example.be"
     assert response.context["form"]["language"].value() == "fr"
     assert f'href="{PASSWORD_CHANGE}"' in page
+    assert f'href="{reverse("access_managers:my_applications")}"' in page
 
 
 def test_the_address_and_language_are_saved_and_audited(client, marie):
