@@ -460,6 +460,26 @@ def test_a_right_current_password_gives_the_attempt_back(client, marie):
     assert _change(client).status_code == 302
 
 
+def test_the_service_refuses_an_account_without_password(world):
+    user = world.user("person")  # a password, but no username: no password key
+
+    with pytest.raises(ValidationError, match="pas de mot de passe à modifier") as refused:
+        accounts.user_password_change(user=user, password=NEW_PASSWORD, actor=Actor.system("tests"))
+
+    assert refused.value.code == "no_credentials"
+    assert AuditRecord.objects.count() == OutboundEmail.objects.count() == 0
+
+
+def test_the_service_checks_the_password_rules_again(marie):
+    with pytest.raises(ValidationError) as refused:
+        accounts.user_password_change(user=marie, password="12345678", actor=Actor.system("t"))
+
+    assert "password_entirely_numeric" in {error.code for error in refused.value.error_list}
+    marie.refresh_from_db()
+    assert marie.check_password(PASSWORD)
+    assert AuditRecord.objects.count() == OutboundEmail.objects.count() == 0
+
+
 def test_an_account_without_password_is_told_how_it_logs_in(client, world):
     user = world.user("person")
     user.set_unusable_password()

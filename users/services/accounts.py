@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from csam_portal.core import audit, backoffice, outbox
 from csam_portal.core.languages import Language
@@ -150,6 +151,7 @@ def user_personal_data_set(*, user: User, email: str, language: str, actor: audi
     return user
 
 
+@sensitive_variables("password")
 @transaction.atomic
 def user_password_change(*, user: User, password: str, actor: audit.Actor) -> User:
     """Give the account a new password («Modifier mon mot de passe»), once the person proved
@@ -168,6 +170,7 @@ def user_password_change(*, user: User, password: str, actor: audit.Actor) -> Us
         )
     validate_password(password, user=user)
     user.set_password(password)
+    user.full_clean()
     user.save(update_fields=["password"])
     audit.record(actor, "user_password_change", user)
     if user.email:
