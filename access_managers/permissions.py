@@ -22,7 +22,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest
 
 from access_managers import document_links, selectors
-from access_managers.models import EnterpriseQuality, ExceptionalRequest
+from access_managers.models import EnterpriseQuality, ExceptionalRequest, QualityMembership
 from access_managers.roles import Roles, roles_by_enterprise, roles_in
 from access_managers.selectors import EnterpriseDomain
 from csam_portal.core.audit import Actor
@@ -245,3 +245,30 @@ def _quality(
     if not can(roles, quality):
         raise PermissionDenied
     return quality, Actor.from_request(request, role=roles.actor_role or "", roles=roles)
+
+
+def membership_for_personal_data(
+    request: HttpRequest, quality_id: int
+) -> tuple[QualityMembership, Actor]:
+    """The logged-in person's own current membership of the qualité in the URL, whose addresses
+    they see and change (access.md, last row: own personal data, every logged-in person): its
+    GL, a co-GL or a user. A blocked user keeps theirs (the block takes the qualité's
+    applications away, not the person's own data). Anyone without a membership of it gets 404,
+    the enterprise's other people included: there is nothing of theirs to show.
+
+    The audit log records the person's role in that qualité (GL, co-GL, user), else "person".
+    """
+    membership = selectors.membership_get_own(niss=request.user.niss, quality_id=quality_id)
+    if membership is None:
+        raise Http404
+    roles = roles_in(niss=request.user.niss, enterprise_number=membership.quality.enterprise_id)
+    quality_id = membership.quality_id
+    if quality_id in roles.gl_qualities:
+        role = Role.GL
+    elif quality_id in roles.co_gl_qualities:
+        role = Role.CO_GL
+    elif roles.is_user_of(quality_id):
+        role = Role.USER
+    else:
+        role = Role.PERSON
+    return membership, Actor.from_request(request, role=role, roles=roles)

@@ -1,6 +1,7 @@
-"""The social security's forms (flows.md §3): a qualité to register, and the screens that name
-a GL or a co-GL (NISS, «Création d'un Gestionnaire Local», the recap's token). They read and
-write nothing; the services check every rule again under their lock."""
+"""The social security's forms (flows.md §3): a qualité to register, the screens that name a GL
+or a co-GL (NISS, «Création d'un Gestionnaire Local», the recap's token), and a person's own
+addresses in a qualité (flows.md §4, «Données personnelles»). They read and write nothing; the
+services check every rule again under their lock."""
 
 from __future__ import annotations
 
@@ -170,3 +171,19 @@ class RecapStepForm(forms.Form):
     """The read-only recap: «Confirmer» carries the request's token, so it acts once."""
 
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+
+class MembershipAddressesForm(forms.Form):
+    """The person's own «Adresse e-mail utilisateur» (required, as when they were named) and
+    «Adresse e-mail locale» in one qualité: their own, so the browser may offer them."""
+
+    email = EmailField(label=_("Adresse e-mail utilisateur"), max_length=254)
+    local_email = EmailField(
+        label=_("Adresse e-mail locale"), max_length=254, required=False, help_text=ERANOVA_NOTE
+    )
+
+    def __init__(self, *args, membership: QualityMembership, **kwargs):
+        kwargs.setdefault(
+            "initial", {"email": membership.email, "local_email": membership.local_email}
+        )
+        super().__init__(*args, **kwargs)

@@ -171,6 +171,24 @@ def social_security_terms_of(*, niss: str) -> QuerySet[AccessManager]:
     )
 
 
+def membership_get_own(*, niss: str, quality_id: int) -> QualityMembership | None:
+    """`niss`'s current membership of the qualité `quality_id` (blocked or not), with the
+    qualité, its type, its enterprise and the enterprise's name: one query. None if they have
+    none."""
+    # `quality__pk`, not `quality_id`: the key's own lookup finds nothing for a number past
+    # what the column holds (a URL's 999…9), where the foreign key's raises OverflowError.
+    membership = (
+        QualityMembership.objects.filter(person_id=niss, quality__pk=quality_id, ended_at=None)
+        .select_related("quality__quality", "quality__enterprise")
+        .annotate(enterprise_name=official_name("quality__enterprise_id"))
+        .order_by("pk")
+        .first()
+    )
+    if membership is not None:
+        membership.quality.enterprise.official_name = membership.enterprise_name
+    return membership
+
+
 @dataclass
 class EnterpriseApplications:
     """One enterprise and the person's active memberships of its qualités (each with its

@@ -8,6 +8,7 @@ from access_managers.views import (
     enterprises,
     exceptional,
     local_managers,
+    personal_data,
     quality_users,
     social_security,
     who_manages,
@@ -131,6 +132,11 @@ urlpatterns = [
         "social-security/qualities/<int:quality_id>/co-local-managers/add/<slug:step>/",
         local_managers.co_gl_add,
         name="co_gl_add_step",
+    ),
+    path(
+        "social-security/qualities/<int:quality_id>/personal-data/",
+        personal_data.personal_data,
+        name="personal_data",
     ),
     # Issue 13, part 1: the GAs per domain, the GAP history, «Qui gère nos accès ?».
     path(

@@ -33,6 +33,8 @@ from access_managers.services import exceptional_requests
 from tests.factories import (
     AccessManagerFactory,
     EnterpriseFactory,
+    EnterpriseQualityFactory,
+    QualityMembershipFactory,
     StaffUserFactory,
     UserFactory,
 )
@@ -171,12 +173,15 @@ def _visitor(name: str, user) -> Visitor:
 @pytest.fixture
 def hostile_world():
     """The three visitors, and a plausible value of each URL parameter (a real row's where one
-    exists: the GAP's enterprise, its co-GAP's term, an exceptional request's ticket and its
-    document's signed link; "1" for a parameter not named here)."""
+    exists: the GAP's enterprise, its co-GAP's term, a qualité of it the GAP is a user of, an
+    exceptional request's ticket and its document's signed link; "1" for a parameter not named
+    here)."""
     gap = UserFactory()
     enterprise = EnterpriseFactory()
     AccessManagerFactory(enterprise=enterprise, person=gap.person)
     co_gap = AccessManagerFactory(enterprise=enterprise, role="COGAP")
+    quality = EnterpriseQualityFactory(enterprise=enterprise)
+    QualityMembershipFactory(quality=quality, person=gap.person, email="gap@example.be")
     exceptional = ExceptionalRequest.objects.create(
         ticket=exceptional_requests.ticket_new(),
         enterprise=EnterpriseFactory(),
@@ -196,6 +201,7 @@ def hostile_world():
     values = {
         "number": enterprise.number,
         "term_id": str(co_gap.pk),
+        "quality_id": str(quality.pk),
         "ticket": exceptional.ticket,
         "token": document_links.exceptional_document_token(exceptional),
         "step": "enterprise",

@@ -1,13 +1,20 @@
-"""The forms of the digital keys: each cleans to the credentials its key's verifier takes."""
+"""The forms of the digital keys: each cleans to the credentials its key's verifier takes; and
+those of the person's own account («Données personnelles»)."""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.debug import sensitive_variables
 
 from csam_portal.core.fields import EmailField, NissField
+from csam_portal.core.languages import Language
+from users import lockout
+from users.methods import Method
 from users.models import User
 
 # The member states whose notified eIDs the European key accepts, in their own languages.
@@ -187,3 +194,104 @@ class EmailKeyForm(CredentialsForm):
 class TotpKeyForm(CredentialsForm):
     submit_label = _("Activer la clé")
     code = CodeForm.base_fields["code"]
+
+
+class LanguageSelect(forms.Select):
+    """The four languages, each option marked with its own (every name is in its language)."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value in Language.values:
+            option["attrs"]["lang"] = value
+        return option
+
+
+class PersonalDataForm(forms.Form):
+    """«Modifier mes données personnelles»: the account's e-mail address and language. While the
+    e-mail key sends its codes to the address, the address is shown but not taken (the service
+    refuses to change it: `accounts.user_personal_data_set`)."""
+
+    email = EmailField(
+        label=_("Adresse e-mail"),
+        required=False,
+        help_text=_("Les messages concernant votre compte CSAM vous sont envoyés à cette adresse."),
+    )
+    language = forms.ChoiceField(
+        label=_("Choix linguistique"),
+        choices=[(language.value, Language(language).label) for language in Language],
+        widget=LanguageSelect,
+        help_text=_("La langue du portail et des e-mails qu'il vous envoie."),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        kwargs.setdefault("initial", {"email": user.email, "language": user.language})
+        super().__init__(*args, **kwargs)
+        if user.email_key_activated_at is not None:
+            field = self.fields["email"]
+            field.disabled = True  # the posted value is ignored: the initial one is kept
+            field.help_text = _(
+                "Cette adresse reçoit les codes de votre clé « Code de sécurité par e-mail » : "
+                "pour en changer, désactivez puis activez à nouveau cette clé dans « Mes clés "
+                "numériques »."
+            )
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Enregistrer")))
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    """«Modifier mon mot de passe»: the current password, the new one twice, checked by the
+    password rules (AUTH_PASSWORD_VALIDATORS, Django's SetPasswordMixin).
+
+    A wrong current password counts as a failed login with the password key (users.lockout):
+    the form would otherwise let whoever finds a session open guess the password without limit,
+    then log in with it anywhere once the session ends. The same limits apply as on the login
+    page: three failures lock the account from this address for a while (the session already
+    open goes on), ACCOUNT_FAILURE_LIMIT from anywhere lock its password keys and e-mail the
+    account; while a lock holds, even the right password is refused, with the lock's message.
+    A right current password gives the attempt back, as a right login does.
+    """
+
+    error_messages = {
+        "password_mismatch": _("Les deux mots de passe ne sont pas identiques."),
+        "password_incorrect": _("Votre mot de passe actuel n'est pas celui-ci. Réessayez."),
+    }
+
+    def __init__(self, user: User, *args, request: HttpRequest, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+        self.fields["old_password"].label = _("Mot de passe actuel")
+        self.fields["old_password"].widget.attrs.pop("autofocus", None)  # as every other form
+        # Its help lists the rules of AUTH_PASSWORD_VALIDATORS, in Django's words (translated
+        # by Django's catalogues): always the rules the portal checks.
+        self.fields["new_password1"].label = _("Nouveau mot de passe")
+        self.fields["new_password2"].label = _("Nouveau mot de passe (confirmation)")
+        self.fields["new_password2"].help_text = ""
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", _("Modifier mon mot de passe")))
+
+    def clean(self) -> dict:
+        """Django's checks (SetPasswordMixin), the rules' refusals said on the new password
+        itself rather than on its confirmation."""
+        self.validate_passwords("new_password1", "new_password2")
+        self.validate_password_for_user(self.user, "new_password1")
+        return super(auth_forms.SetPasswordForm, self).clean()
+
+    @sensitive_variables("old_password")
+    def clean_old_password(self) -> str:
+        old_password = self.cleaned_data["old_password"]
+        user = self.user
+        checked = lockout.authenticate(
+            self.request,
+            method=Method.PASSWORD,
+            account=lockout.account_named(niss=user.niss, username=user.username),
+            verify=lambda: user if user.check_password(old_password) else None,
+            allowed=lambda account: True,
+        )
+        if checked is None:
+            refusal = getattr(self.request, "login_refusal", None)
+            if refusal is not None:
+                raise forms.ValidationError(refusal.message, code="locked")
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from users.views import keys, login, security_codes
+from users.views import keys, login, personal_data, security_codes
 
 app_name = "users"
 
@@ -24,4 +24,6 @@ urlpatterns = [
         keys.key_deactivate,
         name="key_deactivate",
     ),
+    path("personal-data/", personal_data.personal_data, name="personal_data"),
+    path("personal-data/password/", personal_data.password_change, name="password_change"),
 ]

@@ -9,5 +9,6 @@ audit record per change, the e-mails through the outbox. Callers import the modu
 - exceptional_requests: the exceptional procedure, from the request to its approval, rejection
   or expiry, and the limit on its anonymous look-ups;
 - qualities: the qualités an enterprise registers in the social security;
-- local_managers: a qualité's GL (changed, never removed) and co-GLs (added, removed).
+- local_managers: a qualité's GL (changed, never removed) and co-GLs (added, removed);
+- personal_data: a person's own addresses in a qualité they belong to.
 """

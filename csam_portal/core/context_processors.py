@@ -14,6 +14,7 @@ _SITE_PAGES = {
     "logout": "logout",
     "language_set": "language_set",
     "digital_keys": "users:digital_keys",
+    "personal_data": "users:personal_data",
     "access_management": "access_management",
     "mandates": "mandates",
     "who_manages_list": "access_managers:who_manages_list",

@@ -657,6 +657,9 @@ def test_the_local_managers_home_greets_and_lists_the_functions(client, world):
         "Utilisateurs",
         "Consulter ou modifier le détail de la qualité",
         "Rechercher utilisateurs",
+        "Données personnelles",
+        "Modifier mes données personnelles",
+        "Modifier mon mot de passe",
     ):
         assert item in page
 

@@ -16,6 +16,7 @@ from tests.factories import (
     EnterpriseFactory,
     LegalFunctionFactory,
     PersonFactory,
+    QualityMembershipFactory,
     SimulatedCardFactory,
     UserFactory,
 )
@@ -199,6 +200,22 @@ def _with_card(name: str):
     return arrange
 
 
+def _own_account(name: str):
+    """A page of the person's own account, which has a username and a password."""
+
+    def arrange(client):
+        client.force_login(UserFactory(username="marie"))
+        return FormPage(reverse(name), {})
+
+    return arrange
+
+
+def _quality_personal_data(client) -> FormPage:
+    membership = QualityMembershipFactory(email="marie@example.be")
+    client.force_login(UserFactory(person=membership.person))
+    return FormPage(reverse("access_managers:personal_data", args=[membership.quality_id]), {})
+
+
 FORM_PAGES = {
     "contact": _simple("contact"),
     "eid": _simple("users:login_eid"),
@@ -220,6 +237,9 @@ FORM_PAGES = {
     "exceptional, status": _simple("access_managers:exceptional_status"),
     "co-GAP, search": lambda client: FormPage(_gap(client), {}),
     "co-GAP, add": _co_gap_add,
+    "personal data": _own_account("users:personal_data"),
+    "password change": _own_account("users:password_change"),
+    "qualité personal data": _quality_personal_data,
 }
 
 
@@ -375,6 +395,8 @@ def test_every_required_field_is_marked_and_explained_once(client, name):
     [
         ("contact", {"enterprise_number", "send_copy"}),
         ("co-GAP, add", {"phone"}),
+        ("personal data", {"email"}),
+        ("qualité personal data", {"local_email"}),
     ],
 )
 def test_optional_fields_are_not_marked(client, name, optional):
@@ -422,6 +444,9 @@ AUTOCOMPLETE = [
     ("exceptional, identity", "identity-first_name", "given-name"),
     ("exceptional, identity", "identity-last_name", "family-name"),
     ("email key", "email", "email"),
+    ("personal data", "email", "email"),
+    ("qualité personal data", "email", "email"),
+    ("qualité personal data", "local_email", "email"),
     # Another person's (the GAP named as «Autre personne», a co-GAP): never the user's own.
     ("designation, manager", "manager-niss", "off"),
     ("designation, manager", "manager-email", "off"),
@@ -447,6 +472,9 @@ AUTOCOMPLETE = [
     ("email key", "username", "username"),
     ("email key", "password1", "new-password"),
     ("email key", "password2", "new-password"),
+    ("password change", "old_password", "current-password"),
+    ("password change", "new_password1", "new-password"),
+    ("password change", "new_password2", "new-password"),
     ("mobile app key", "code", "one-time-code"),
     ("email code, code", "code", "one-time-code"),
 ]

@@ -30,6 +30,8 @@ PAGES = [
 ]
 LOGGED_IN_PAGES = [
     "users:digital_keys",
+    "users:personal_data",
+    "users:password_change",
     "access_managers:enterprise_list",
     "access_managers:social_security",
 ]

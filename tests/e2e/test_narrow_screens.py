@@ -55,6 +55,8 @@ PERSONAL_PAGES = [
     "/who-manages/",
     "/my-applications/",
     "/gap/designate/",
+    "/personal-data/",
+    "/personal-data/password/",
 ]
 
 
@@ -125,5 +127,14 @@ def test_every_main_page_fits_a_phone_in_each_language(page, a11y, horizon, lang
     page.get_by_role("button", name=confirm).click()
     expect(page.get_by_text("Nathalie Leroy").first).to_be_visible()
     a11y(page)
-    for url in [*PERSONAL_PAGES, f"/access-managers/{HORIZON}/co-gaps/{horizon.pk}/remove/"]:
+    quality_id = (
+        QualityMembership.objects.filter(person_id=NATHALIE, ended_at=None)
+        .values_list("quality_id", flat=True)
+        .first()
+    )
+    for url in [
+        *PERSONAL_PAGES,
+        f"/access-managers/{HORIZON}/co-gaps/{horizon.pk}/remove/",
+        f"/social-security/qualities/{quality_id}/personal-data/",
+    ]:
         _visit(page, a11y, url, language)

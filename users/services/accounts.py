@@ -1,5 +1,6 @@
 """Accounts: a person's account at their first login, accounts with a username and password,
-the back office's accounts, the account's language."""
+the back office's accounts, the account's language, and what a person changes of their own
+account («Données personnelles»: its e-mail address and language, its password)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
-from csam_portal.core import audit, backoffice
+from csam_portal.core import audit, backoffice, outbox
 from csam_portal.core.languages import Language
 from users.models import Person, User
 
@@ -127,3 +130,71 @@ def account_username_set(*, account: User, username: str, actor: audit.Actor) ->
         account.full_clean()
         account.save(update_fields=["username"])
     return account
+
+
+@transaction.atomic
+def user_personal_data_set(*, user: User, email: str, language: str, actor: audit.Actor) -> User:
+    """Change the account's e-mail address and preferred language («Modifier mes données
+    personnelles»); e-mails to the account are then written to that address, in that language.
+    A new address is no longer a verified one. Nothing is written if nothing changed.
+
+    Raises ValidationError: "invalid_language"; "email_key_address" if the address would change
+    while the «Code de sécurité par e-mail» key sends its codes there (that address changes only
+    by activating the key again, which verifies it: a session left open must not be enough to
+    send the codes elsewhere).
+    """
+    if language not in Language.values:
+        raise ValidationError(_("Cette langue n'est pas proposée."), code="invalid_language")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.email == email and user.language == language:
+        return user
+    if user.email != email and user.email_key_activated_at is not None:
+        raise ValidationError(
+            _(
+                "Cette adresse reçoit les codes de votre clé « Code de sécurité par e-mail » : "
+                "pour en changer, désactivez puis activez à nouveau cette clé dans « Mes clés "
+                "numériques »."
+            ),
+            code="email_key_address",
+        )
+    with audit.change(actor, "user_personal_data_set", user):
+        if user.email != email:
+            user.email_verified_at = None
+        user.email = email
+        user.language = language
+        user.full_clean()
+        user.save(update_fields=["email", "email_verified_at", "language"])
+    return user
+
+
+@sensitive_variables("password")
+@transaction.atomic
+def user_password_change(*, user: User, password: str, actor: audit.Actor) -> User:
+    """Give the account a new password («Modifier mon mot de passe»), once the person proved
+    the current one (users.forms.PasswordChangeForm). The account is told by e-mail, in its
+    language, without the password; the audit record holds no password either. Every other
+    session of the account ends (Django's session hash); the caller keeps its own with
+    `update_session_auth_hash`.
+
+    Raises ValidationError: "no_credentials" if the account has no username and password to
+    change (it logs in with a card key only), or the password rules' own (AUTH_PASSWORD_VALIDATORS).
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.has_credentials:
+        raise ValidationError(
+            _("Ce compte n'a pas de mot de passe à modifier."), code="no_credentials"
+        )
+    validate_password(password, user=user)
+    user.set_password(password)
+    user.full_clean()
+    user.save(update_fields=["password"])
+    audit.record(actor, "user_password_change", user)
+    if user.email:
+        outbox.enqueue(
+            "users/password_changed",
+            to=user.email,
+            language=user.language,
+            username=user.username,
+            changed_at=timezone.now(),
+        )
+    return user
