@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from access_managers.models import AccessManager, EnterpriseQuality, QualityMembership
 from access_managers.services.qualities import identifier_normalise
-from csam_portal.core.fields import EmailField, NissField
+from csam_portal.core.fields import EmailField, ModelChoicesField, NissField
 from enterprises.models import Quality, SecuredApplication
 from users import selectors as user_selectors
 from users.models import Person, User
@@ -117,7 +117,7 @@ class LocalManagerStepForm(forms.Form):
         autocomplete="off",
         help_text=ERANOVA_NOTE,
     )
-    applications = forms.ModelMultipleChoiceField(
+    applications = ModelChoicesField(
         label=_("Applications sécurisées"),
         queryset=SecuredApplication.objects.none(),
         required=False,

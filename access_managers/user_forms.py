@@ -22,7 +22,7 @@ from access_managers.models import (
     QualityMembership,
 )
 from access_managers.quality_forms import ERANOVA_NOTE
-from csam_portal.core.fields import EmailField, NissField
+from csam_portal.core.fields import EmailField, ModelChoicesField, NissField
 from csam_portal.core.languages import Language
 from enterprises.models import SecuredApplication
 from users.models import Person, User
@@ -166,7 +166,7 @@ class SelectionForm(forms.Form):
 class ApplicationsForm(forms.Form):
     """The applications of a group action: those of the qualité."""
 
-    applications = forms.ModelMultipleChoiceField(
+    applications = ModelChoicesField(
         label=_("Applications sécurisées"),
         queryset=SecuredApplication.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -256,7 +256,7 @@ class UserDetailsForm(forms.Form):
         autocomplete="off",
         help_text=ERANOVA_NOTE,
     )
-    applications = forms.ModelMultipleChoiceField(
+    applications = ModelChoicesField(
         label=_("Applications sécurisées"),
         queryset=SecuredApplication.objects.none(),
         required=False,
@@ -348,7 +348,7 @@ class UserEditForm(forms.Form):
         autocomplete="off",
         help_text=ERANOVA_NOTE,
     )
-    applications = forms.ModelMultipleChoiceField(
+    applications = ModelChoicesField(
         label=_("Applications sécurisées"),
         queryset=SecuredApplication.objects.none(),
         required=False,

@@ -4,8 +4,10 @@
 Each accepts the shapes people write and cleans to the one the portal stores; anything else gets
 the field's own message, code "invalid". `autocomplete` is the input's purpose (WCAG 1.3.5):
 "off" where the browser must not offer what was typed before (another person's details, or the
-number of an enterprise, rarely the same twice).
+number of an enterprise, rarely the same twice). And boxes that choose rows of a model by key.
 """
+
+import re
 
 import phonenumbers
 from django import forms
@@ -109,3 +111,19 @@ class EmailField(forms.EmailField):
     def __init__(self, *, autocomplete: str = "email", **kwargs):
         kwargs.setdefault("widget", forms.EmailInput(attrs={"autocomplete": autocomplete}))
         super().__init__(**kwargs)
+
+
+class ModelChoicesField(forms.ModelMultipleChoiceField):
+    """Several rows of a model, checked as boxes, chosen by their whole-number keys: a value
+    that is no key (text, or a number no database column holds) is refused as a choice that
+    does not exist, before any query (SQLite cannot compare a number past 64 bits)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not re.fullmatch(r"[0-9]{1,18}", str(pk)):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)

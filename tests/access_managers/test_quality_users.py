@@ -429,6 +429,7 @@ def test_one_user_is_shown_and_changed(client, world):
             "email": "nouveau@example.be",
             "local_email": "",
             "applications": [dimona.pk],
+            "language": "de",
             "status": "active",
         },
     )
