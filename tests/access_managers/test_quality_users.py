@@ -77,14 +77,14 @@ def test_the_niss_shows_in_three_groups(client, world):
 
 
 def test_a_name_filter_keeps_the_names_that_begin_with_it_in_any_case(client, world):
-    _many(_onss(world), 3, last_name="Vermeulen")
-    _many(_onss(world), 2, last_name="Peeters")
+    _many(_onss(world), 3, last_name="Qvermeulen")
+    _many(_onss(world), 2, last_name="Qpeeters")
     world.log_in(client, "gl")
 
-    page = text(client.get(_url("quality_users", _onss(world)), {"last_name": "vermeu"}))
+    page = text(client.get(_url("quality_users", _onss(world)), {"last_name": "qvermeu"}))
 
     assert "3 utilisateurs trouvés." in page
-    assert "Peeters" not in page
+    assert "Qpeeters" not in page
 
 
 def test_the_status_filter_and_the_type_filter(client, world):
@@ -169,16 +169,16 @@ def test_the_columns_sort_both_ways(client, world):
 
 
 def test_the_pages_keep_the_filters(client, world):
-    _many(_onss(world), 15, last_name="Janssens")
+    _many(_onss(world), 15, last_name="Qjanssens")
     world.log_in(client, "gl")
 
-    response = client.get(_url("quality_users", _onss(world)), {"last_name": "jan"})
+    response = client.get(_url("quality_users", _onss(world)), {"last_name": "qjan"})
     page = response.content.decode()
 
     assert "15 utilisateurs trouvés." in text(response)
-    assert "last_name=jan&amp;page=2" in page
-    second = text(client.get(_url("quality_users", _onss(world)), {"last_name": "jan", "page": 2}))
-    assert "Janssens014" in second
+    assert "last_name=qjan&amp;page=2" in page
+    second = text(client.get(_url("quality_users", _onss(world)), {"last_name": "qjan", "page": 2}))
+    assert "Qjanssens014" in second
 
 
 @pytest.mark.parametrize("count", [1, 30])
@@ -198,17 +198,17 @@ def test_the_page_runs_the_same_queries_for_few_and_many_users(
 
 
 def test_the_export_is_utf8_with_a_bom_semicolons_and_the_filtered_rows(client, world):
-    _many(_onss(world), 2, last_name="Étienne")
+    _many(_onss(world), 2, last_name="Étiennex")
     world.log_in(client, "gl")
 
-    response = client.get(_url("quality_users_export", _onss(world)), {"last_name": "Éti"})
+    response = client.get(_url("quality_users_export", _onss(world)), {"last_name": "Étiennex"})
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
     body = _body(response)
     assert body.startswith("\ufeffNom;Prénom;Nom d'utilisateur;Type;NISS;Statut;")
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
-    assert [row[0] for row in rows[1:]] == ["Étienne000", "Étienne001"]
+    assert [row[0] for row in rows[1:]] == ["Étiennex000", "Étiennex001"]
 
 
 def test_the_export_neutralises_formula_cells(client, world):
