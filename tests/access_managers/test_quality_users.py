@@ -91,13 +91,20 @@ def test_the_status_filter_and_the_type_filter(client, world):
     world.log_in(client, "gl")
     url = _url("quality_users", _onss(world))
 
+    def row(role):
+        return f"Sélectionner {world.person(role).full_name}"
+
     blocked = text(client.get(url, {"status": "blocked"}))
     users = text(client.get(url, {"type": "USER", "status": "active"}))
+    local = text(client.get(url, {"type": "COGL"}))
 
     assert "1 utilisateur trouvé." in blocked
-    assert world.person("blocked_user").last_name in blocked
-    assert world.person("user").last_name in users
-    assert world.person("blocked_user").last_name not in users
+    assert row("blocked_user") in blocked
+    assert row("user") in users
+    assert row("blocked_user") not in users
+    assert row("co_gl") not in users
+    assert "1 utilisateur trouvé." in local
+    assert row("co_gl") in local
 
 
 def test_the_application_filter(client, world):
