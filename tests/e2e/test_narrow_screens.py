@@ -132,9 +132,21 @@ def test_every_main_page_fits_a_phone_in_each_language(page, a11y, horizon, lang
         .values_list("quality_id", flat=True)
         .first()
     )
+    users = f"/social-security/qualities/{quality_id}/users/"
+    member = QualityMembership.objects.filter(quality_id=quality_id, ended_at=None).first()
     for url in [
         *PERSONAL_PAGES,
         f"/access-managers/{HORIZON}/co-gaps/{horizon.pk}/remove/",
         f"/social-security/qualities/{quality_id}/personal-data/",
+        f"/social-security/qualities/{quality_id}/",
+        f"/social-security/qualities/{quality_id}/detail/",
+        users,
+        f"{users}?last_name=zz&status=nonsense",
+        f"{users}?sort=-niss&page=2",
+        f"{users}{member.pk}/",
+        f"{users}action/?action=applications_add&user={member.pk}",
+        f"{users}action/?action=block&user={member.pk}",
+        f"{users}add/niss/",
+        "/social-security/users/search/?q=Peeters",
     ]:
         _visit(page, a11y, url, language)
