@@ -1,8 +1,9 @@
 """Typography of each language, applied to its translation catalogue (`manage.py
 typeset_catalogues`, run by `make messages`).
 
-French puts a narrow no-break space (U+202F) before a colon; Dutch, German and English put no
-space there. The msgids (the French texts of the code) are written with a plain space or none;
+French puts a narrow no-break space (U+202F) before a colon and inside guillemets (« … »), so
+that a line never breaks between a guillemet and its word; Dutch, German and English put no
+space before a colon. The msgids (the French texts of the code) are written with a plain space or none;
 the French catalogue carries them typeset, so every French page, PDF and e-mail shows them so.
 """
 
@@ -16,8 +17,15 @@ _COLON = re.compile(r"(?:[ \u00a0\u202f]|(?<=[^\s\d/])):(?=\s|<|$)")
 _SPACE_BEFORE_COLON = re.compile(r"[ \u00a0\u202f]+:(?=\s|<|$)")
 
 
+_OPENING_GUILLEMET = re.compile(r"«[ \u00a0]")
+_CLOSING_GUILLEMET = re.compile(r"[ \u00a0]»")
+
+
 def french(text: str) -> str:
-    """`text` with a narrow no-break space before each colon that needs one."""
+    """`text` with a narrow no-break space before each colon that needs one, and inside its
+    guillemets."""
+    text = _OPENING_GUILLEMET.sub("«" + NARROW_NBSP, text)
+    text = _CLOSING_GUILLEMET.sub(NARROW_NBSP + "»", text)
     return _COLON.sub(NARROW_NBSP + ":", text)
 
 

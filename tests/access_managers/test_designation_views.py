@@ -271,7 +271,7 @@ def test_confirmation_needs_the_checkbox(client, lr):
     response = confirm(client, checked=False)
 
     assert response.status_code == 200
-    assert "Cochez « Oui, je confirme » pour confirmer la demande." in text(response)
+    assert "Cochez «\u202fOui, je confirme\u202f» pour confirmer la demande." in text(response)
     assert nothing_recorded()
 
 
