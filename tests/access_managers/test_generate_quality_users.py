@@ -1,11 +1,14 @@
 """`manage.py generate_quality_users`: the benchmarks' large qualité (tests/bench/users.py), here
 at a small size, on SQLite (bulk_create) or PostgreSQL (COPY) as the run's database is."""
 
+import csv
+import io
 import re
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import Count, F
 from django.db.models.functions import Upper
 from django.urls import reverse
@@ -18,11 +21,16 @@ from access_managers.models import (
 )
 from csam_portal.core import numbers
 from enterprises.models import SecuredApplication
+from tests.bench.users import COPY_SQL
 from users.models import Person, User
 
 pytestmark = pytest.mark.django_db
 
 USERS, MEMBERSHIPS, OTHER_QUALITIES = 60, 400, 6
+# The export's columns (issue 14), which the benchmark's COPY writes too.
+EXPORT_COLUMNS = [
+    "Nom", "Prénom", "Nom d'utilisateur", "Type", "NISS", "Statut", "Applications sécurisées",
+]  # fmt: skip
 
 
 def _generate(**options) -> tuple[EnterpriseQuality, str]:
@@ -132,3 +140,21 @@ def test_counts_that_do_not_fit_are_refused_and_nothing_is_made(options, message
 
     assert not QualityMembership.objects.exists()
     assert not Person.objects.exists()
+
+
+def test_the_benchs_copy_writes_every_user_once_with_the_exports_columns():
+    if connection.vendor != "postgresql":
+        pytest.skip("the benchmark's baseline is PostgreSQL's COPY")
+    quality, _output = _generate()
+
+    sql = COPY_SQL.format(quality=quality.pk)
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        text = b"".join(bytes(data) for data in copy).decode()
+
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    assert header == EXPORT_COLUMNS
+    assert len(rows) == USERS
+    assert len({row[4] for row in rows}) == USERS  # one row per NISS
+    assert sorted(row[3] for row in rows)[:4] == ["Co-Gestionnaire Local"] * 3 + [
+        "Gestionnaire Local"
+    ]
