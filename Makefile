@@ -34,7 +34,7 @@ SERVICES_ENV := DEBUG=False SECRET_KEY=local-services-only ALLOWED_HOSTS=127.0.0
 	REDIS_URL=$${SERVICES_REDIS_URL:-redis://127.0.0.1:6379/1} \
 	EMAIL_URL=smtp://127.0.0.1:1025 DIGITAL_KEYS_PROVIDER=simulators DEMO_SIMULATED_KEYS=1
 
-.PHONY: help run test services assets messages lint bench-outbox bench-import bench-pdf bench-pages clean
+.PHONY: help run test services assets messages lint bench-outbox bench-import bench-pdf bench-pages bench-users clean
 
 help:
 	@echo "make run       serve the portal on http://127.0.0.1:8000 (SQLite, demo data, e-mails in var/mail/)"
@@ -47,6 +47,7 @@ help:
 	@echo "make bench-import  register imports against PostgreSQL COPY, 50k and 200k enterprises"
 	@echo "make bench-pdf     the exceptional request's PDF against a minimal WeasyPrint page"
 	@echo "make bench-pages   the access managers' pages against a bare view, 10 and 1,000 terms"
+	@echo "make bench-users   100,000 users of a qualité: pages against a bare view, export against COPY"
 
 $(VENV)/.installed: pyproject.toml
 	@if ! { [ -x $(PY) ] && $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))'; }; then \
@@ -123,6 +124,10 @@ bench-pdf: $(VENV)/.installed-test | var
 bench-pages: $(VENV)/.installed-test | var
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
 	$(PY) tests/bench/pages.py
+
+bench-users: $(VENV)/.installed-test | var
+	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
+	$(PY) tests/bench/users.py
 
 clean:
 	rm -rf $(VENV) node_modules var

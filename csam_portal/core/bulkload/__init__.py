@@ -10,5 +10,6 @@ transaction is rolled back: nothing changes.
 - `files`: a file's `FileSpec`, its reading and its `FileReport`;
 - `staging`: the staging table;
 - `merge`: `load()`, the staging table into the target;
-- `command`: the base of the import commands (one summary line, refusals on stderr).
+- `command`: the base of the import commands (one summary line, refusals on stderr);
+- `rows`: rows made in Python (no file), written straight into a model's table.
 """
