@@ -4,6 +4,7 @@ at a small size, on SQLite (bulk_create) or PostgreSQL (COPY) as the run's datab
 import csv
 import io
 import re
+from html import unescape
 from io import StringIO
 
 import pytest
@@ -101,11 +102,12 @@ def test_its_gap_sees_the_users_page(client):
     gap = AccessManager.objects.get(enterprise=quality.enterprise, role="GAP", ended_at=None)
     client.force_login(User.objects.get(person=gap.person))
 
-    response = client.get(reverse("access_managers:quality_users", args=[quality.pk]))
+    url = reverse("access_managers:quality_users", args=[quality.pk])
+    response = client.get(url, {"type": "GL"})
 
     assert response.status_code == 200
     gl = AccessManager.objects.get(quality=quality, role="GL").person
-    assert gl.last_name in response.content.decode()
+    assert f"Sélectionner {gl.full_name}" in unescape(response.content.decode())
 
 
 def test_a_given_gap_is_the_enterprises_gap():
