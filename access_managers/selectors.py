@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from access_managers.models import (
     AccessManager,
@@ -232,23 +232,38 @@ def applications_of(*, niss: str) -> list[EnterpriseApplications]:
 # A qualité's «Utilisateurs» (flows.md §4) ---------------------------------------------------------
 
 
+def quality_members(*, quality_id: int) -> QuerySet:
+    """The qualité's current memberships, with nothing joined: what «Utilisateurs» filters,
+    sorts, counts and pages on the membership table's indexes (models/qualities.py). The
+    columns it shows are `quality_user_rows`'."""
+    return QualityMembership.objects.filter(quality_id=quality_id, ended_at=None)
+
+
+def local_role_of_member() -> Subquery:
+    """The GL or co-GL role a membership's person holds in its qualité, if any (a person holds
+    at most one: constraint accessmanager_one_current_local_term)."""
+    return Subquery(
+        AccessManager.objects.filter(
+            quality_id=OuterRef("quality_id"),
+            person_id=OuterRef("person_id"),
+            ended_at=None,
+            role__in=[Role.GL, Role.CO_GL],
+        ).values("role")[:1]
+    )
+
+
+def quality_user_rows(members: QuerySet) -> QuerySet:
+    """`members` (from `quality_members`, filtered and ordered) as the rows (dicts) of the table
+    and the export: the names the membership keeps, the NISS, the account's username, the
+    status, and `local_role`."""
+    return members.annotate(
+        username=F("person__account__username"), local_role=local_role_of_member()
+    ).values("pk", "last_name", "first_name", "username", "local_role", "person_id", "status")
+
+
 def quality_users(*, quality_id: int) -> QuerySet:
-    """The qualité's current users as rows (dicts) for its table and its export: the names the
-    membership keeps, the NISS, the account's username, the status, and `local_role`, the GL
-    or co-GL term they hold in it (one LEFT JOIN: a person holds at most one)."""
-    local = FilteredRelation(
-        "person__accessmanager_terms",
-        condition=Q(
-            person__accessmanager_terms__quality_id=F("quality_id"),
-            person__accessmanager_terms__ended_at=None,
-            person__accessmanager_terms__role__in=[Role.GL, Role.CO_GL],
-        ),
-    )
-    return (
-        QualityMembership.objects.filter(quality_id=quality_id, ended_at=None)
-        .annotate(local=local, local_role=F("local__role"), username=F("person__account__username"))
-        .values("pk", "last_name", "first_name", "username", "local_role", "person_id", "status")
-    )
+    """Every current user of the qualité as a row (`quality_user_rows`)."""
+    return quality_user_rows(quality_members(quality_id=quality_id))
 
 
 def quality_user_get(*, quality_id: int, membership_id: int) -> QualityMembership | None:

@@ -11,7 +11,10 @@ from django import forms
 from django.contrib.auth.hashers import identify_hasher, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
-from django.db.models import Exists, OuterRef
+from django.db import connections
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Concat, Upper
+from django.db.models.lookups import GreaterThanOrEqual, LessThan
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +38,27 @@ USER = "USER"  # the «Type» of a user who is neither GL nor co-GL
 def quality_applications(quality: EnterpriseQuality):
     """The secured applications of the qualité's type, by code."""
     return SecuredApplication.objects.filter(qualities=quality.quality_id).order_by("code")
+
+
+_CODE_POINT_COLLATIONS = {"C", "C.UTF-8", "C.utf8", "POSIX", "ucs_basic"}
+_collations: dict[str, bool] = {}
+
+
+def code_point_collation(alias: str) -> bool:
+    """Whether the database `alias` orders text by code point (PostgreSQL's C, C.UTF-8), so that
+    every text beginning with a prefix lies between it and it + U+10FFFF. Read once per
+    process."""
+    if alias not in _collations:
+        connection = connections[alias]
+        collation = ""
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT datcollate FROM pg_database WHERE datname = current_database()"
+                )
+                collation = cursor.fetchone()[0]
+        _collations[alias] = collation in _CODE_POINT_COLLATIONS
+    return _collations[alias]
 
 
 # «Afficher la liste des utilisateurs en fonction des critères suivants» ------------------------
@@ -65,13 +89,13 @@ class NissPrefixFilter(django_filters.CharFilter):
 class UserFilter(django_filters.FilterSet):
     """The filters of «Utilisateurs»: names and username by their beginning, any case; the NISS
     by its beginning, written with or without dots, dashes and spaces. `queryset` is the
-    qualité's current memberships annotated with `local_role` (selectors.quality_users)."""
+    qualité's current memberships (selectors.quality_members)."""
 
     last_name = django_filters.CharFilter(
-        label=_("Nom"), field_name="last_name", lookup_expr="istartswith", max_length=100
+        label=_("Nom"), field_name="last_name", method="filter_prefix", max_length=100
     )
     first_name = django_filters.CharFilter(
-        label=_("Prénom"), field_name="first_name", lookup_expr="istartswith", max_length=100
+        label=_("Prénom"), field_name="first_name", method="filter_prefix", max_length=100
     )
     username = django_filters.CharFilter(
         label=_("Nom d'utilisateur"),
@@ -108,10 +132,24 @@ class UserFilter(django_filters.FilterSet):
             self.form.fields[name].widget.attrs["class"] = "form-select"
         self.form.fields["niss"].widget.attrs["inputmode"] = "numeric"
 
+    def filter_prefix(self, queryset, name, value):
+        """The names that begin with `value`, any case. Where the database orders text by code
+        point, also as the range of the name index's keys that begin so: PostgreSQL then seeks
+        in the index (a LIKE alone reads every key of the qualité, 20–90 ms at 100,000)."""
+        condition = Q(**{f"{name}__istartswith": value})
+        if code_point_collation(queryset.db):
+            key, start = Upper(name), Upper(Value(value))
+            end = Concat(start, Value("\U0010ffff"))
+            condition &= Q(GreaterThanOrEqual(key, start)) & Q(LessThan(key, end))
+        return queryset.filter(condition)
+
     def filter_type(self, queryset, name, value):
+        local = AccessManager.objects.filter(
+            quality_id=OuterRef("quality_id"), person_id=OuterRef("person_id"), ended_at=None
+        )
         if value == USER:
-            return queryset.filter(local_role=None)
-        return queryset.filter(local_role=value)
+            return queryset.exclude(Exists(local.filter(role__in=[Role.GL, Role.CO_GL])))
+        return queryset.filter(Exists(local.filter(role=value)))
 
     def filter_application(self, queryset, name, value):
         granted = MembershipApplication.objects.filter(membership=OuterRef("pk"), application=value)

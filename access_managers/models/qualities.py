@@ -102,13 +102,16 @@ class QualityMembership(Term):
             models.Index(
                 fields=["person"], condition=Q(ended_at=None), name="qualitymembership_current"
             ),
-            # «Utilisateurs»' orders and filters, a page at a time, for one qualité.
+            # «Utilisateurs»' orders and filters, a page at a time, for one qualité. The names are
+            # included too: a page's ids are then read from the index alone (an index of
+            # expressions does not give back the columns they are made of).
             models.Index(
                 "quality",
                 Upper("last_name"),
                 Upper("first_name"),
                 "id",
                 condition=Q(ended_at=None),
+                include=["last_name", "first_name"],
                 name="qualitymembership_by_name",
             ),
             models.Index(
@@ -117,11 +120,17 @@ class QualityMembership(Term):
                 Upper("last_name"),
                 "id",
                 condition=Q(ended_at=None),
+                include=["last_name", "first_name"],
                 name="qualitymembership_by_first",
             ),
             models.Index(
-                fields=["quality", "status", "person"],
+                "quality",
+                "status",
+                Upper("last_name"),
+                Upper("first_name"),
+                "id",
                 condition=Q(ended_at=None),
+                include=["last_name", "first_name"],
                 name="qualitymembership_by_status",
             ),
         ]

@@ -91,7 +91,7 @@ def _filtered(request: HttpRequest, quality):
     """The filters as asked and the rows they keep (none while a filter is refused)."""
     filters = user_forms.UserFilter(
         request.GET or None,
-        queryset=selectors.quality_users(quality_id=quality.pk),
+        queryset=selectors.quality_members(quality_id=quality.pk),
         quality=quality,
     )
     if filters.is_bound and not filters.is_valid():
@@ -175,10 +175,18 @@ def quality_users_export(request: HttpRequest, quality_id: int) -> HttpResponse:
         .annotate(codes=StringAgg("application__code", Value(" ")))
         .values("codes")
     )
-    ordered = table.data.data.annotate(
-        applications=Subquery(codes, output_field=CharField())
-    ).values_list(
-        "last_name", "first_name", "username", "local_role", "person_id", "status", "applications"
+    ordered = (
+        selectors.quality_user_rows(table.data.data)
+        .annotate(applications=Subquery(codes, output_field=CharField()))
+        .values_list(
+            "last_name",
+            "first_name",
+            "username",
+            "local_role",
+            "person_id",
+            "status",
+            "applications",
+        )
     )
     header = [
         _("Nom"), _("Prénom"), _("Nom d'utilisateur"), _("Type"), _("NISS"), _("Statut"),
