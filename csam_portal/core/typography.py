@@ -3,8 +3,9 @@ typeset_catalogues`, run by `make messages`).
 
 French puts a narrow no-break space (U+202F) before a colon and inside guillemets (« … »), so
 that a line never breaks between a guillemet and its word; Dutch, German and English put no
-space before a colon. The msgids (the French texts of the code) are written with a plain space or none;
-the French catalogue carries them typeset, so every French page, PDF and e-mail shows them so.
+space before a colon. The msgids (the French texts of the code) are written with a plain space
+or none; the French catalogue carries them typeset, so every French page, PDF and e-mail shows
+them so.
 """
 
 import re
