@@ -36,6 +36,10 @@ class MembersData(TableQuerysetData):
     the order's index alone (page 1,000 skips 9,990 index entries, not 9,990 rows and their
     joins), then joins what the table shows for those ten (selectors.quality_user_rows)."""
 
+    def __init__(self, data, *, count: int | None = None):
+        super().__init__(data)
+        self._length = count  # known already (the qualité's kept counts), else counted
+
     def __getitem__(self, key):
         if not isinstance(key, slice):
             return super().__getitem__(key)
@@ -61,10 +65,12 @@ class QualityUserTable(Table):
         per_page = 10
         empty_text = _("Aucun utilisateur ne répond à ces critères.")
 
-    def __init__(self, members, *args, quality_id: int, selectable: bool, **kwargs):
+    def __init__(
+        self, members, *args, quality_id: int, selectable: bool, count: int | None = None, **kwargs
+    ):
         self.quality_id = quality_id
         exclude = () if selectable else ("select",)
-        super().__init__(MembersData(members), *args, exclude=exclude, **kwargs)
+        super().__init__(MembersData(members, count=count), *args, exclude=exclude, **kwargs)
         self._detail = reverse("access_managers:quality_user", args=[quality_id, 0])[:-2]
 
     def rows_html(self) -> SafeString:

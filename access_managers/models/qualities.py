@@ -27,6 +27,14 @@ class EnterpriseQuality(models.Model):
     identifier = models.CharField(_("identifiant"), max_length=100)
     registered_at = models.DateTimeField(_("enregistrée le"), default=timezone.now)
     registered_by = person_key(_("enregistrée par"), db_column="registered_by_niss")
+    # How many current memberships it has, by status: «N utilisateurs trouvés.» without counting
+    # 100,000 rows. On PostgreSQL a trigger keeps them, whatever writes the memberships
+    # (migration 0009; `membership_counts_recount` after a bulk load that bypasses it);
+    # elsewhere they are not kept and «Utilisateurs» counts.
+    active_users = models.PositiveIntegerField(_("utilisateurs actifs"), default=0, editable=False)
+    blocked_users = models.PositiveIntegerField(
+        _("utilisateurs bloqués"), default=0, editable=False
+    )
 
     class Meta:
         verbose_name = _("qualité de l'entreprise")

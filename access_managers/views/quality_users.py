@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
-from access_managers import permissions, quality_forms, selectors, user_forms
+from access_managers import counts, permissions, quality_forms, selectors, user_forms
 from access_managers.models import MembershipApplication, QualityMembership
 from access_managers.services import quality_users as services
 from access_managers.tables import STATUS_LABELS, TYPE_LABELS, QualityUserTable, niss_spaced
@@ -99,6 +99,26 @@ def _filtered(request: HttpRequest, quality):
     return filters, filters.qs
 
 
+def _kept_count(filters, quality) -> int | None:
+    """How many users the filters keep, when the qualité's kept counts say it (no filter but
+    the status: access_managers/counts.py); None when they must be counted."""
+    if not counts.kept_counts():
+        return None
+    asked = {}
+    if filters.is_bound:
+        if not filters.is_valid():
+            return None
+        asked = {name: value for name, value in filters.form.cleaned_data.items() if value}
+    if set(asked) - {"status"}:
+        return None
+    status = asked.get("status")
+    if status == QualityMembership.Status.ACTIVE:
+        return quality.active_users
+    if status == QualityMembership.Status.BLOCKED:
+        return quality.blocked_users
+    return quality.active_users + quality.blocked_users
+
+
 def _sort_checked(request: HttpRequest) -> None:
     """A sort or a page number the table does not have is a 404 (tables2 would ignore it)."""
     sort, page = request.GET.get("sort"), request.GET.get("page")
@@ -118,7 +138,13 @@ def quality_users(request: HttpRequest, quality_id: int) -> HttpResponse:
     quality, actor = permissions.quality_for_user_management(request, quality_id)
     _sort_checked(request)
     filters, rows = _filtered(request, quality)
-    table = QualityUserTable(rows, quality_id=quality.pk, selectable=True, order_by="last_name")
+    table = QualityUserTable(
+        rows,
+        quality_id=quality.pk,
+        selectable=True,
+        order_by="last_name",
+        count=_kept_count(filters, quality),
+    )
     try:
         RequestConfig(request, paginate={"per_page": 10, "silent": False}).configure(table)
     except (EmptyPage, PageNotAnInteger) as error:

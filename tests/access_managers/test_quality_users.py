@@ -702,3 +702,55 @@ def test_names_follow_the_national_register(world):
     assert quality_users.names_refresh() == 1
     membership.refresh_from_db()
     assert membership.last_name == "Nouveaunom"
+
+
+# The kept counts (access_managers/counts.py) -----------------------------------------------
+
+
+def _needs_postgresql():
+    from django.db import connection
+
+    from tests.services import skip_or_fail
+
+    if connection.vendor != "postgresql":
+        skip_or_fail("needs PostgreSQL: its trigger keeps the counts")
+
+
+def _kept(quality):
+    quality.refresh_from_db()
+    return quality.active_users, quality.blocked_users
+
+
+def _counted(quality):
+    current = QualityMembership.objects.filter(quality=quality, ended_at=None)
+    return current.filter(status="active").count(), current.filter(status="blocked").count()
+
+
+def test_the_counts_follow_every_change_of_the_memberships(client, world):
+    _needs_postgresql()
+    quality = _onss(world)
+    assert _kept(quality) == _counted(quality) == (3, 1)
+    _many(quality, 4)
+    target = _membership(world, "user")
+    world.log_in(client, "gl")
+
+    _act(client, quality, "block", [target.pk])
+    assert _kept(quality) == _counted(quality) == (6, 2)
+    _act(client, quality, "delete", [target.pk])
+    assert _kept(quality) == _counted(quality) == (6, 1)
+    QualityMembership.objects.filter(quality=quality).update(status="blocked")
+    assert _kept(quality) == _counted(quality) == (0, 7)
+    QualityMembership.objects.filter(quality=quality, person=world.person("co_gl")).delete()
+    assert _kept(quality) == _counted(quality) == (0, 6)
+
+
+def test_the_page_shows_the_kept_count_without_counting(client, world):
+    _needs_postgresql()
+    quality = _onss(world)
+    type(quality).objects.filter(pk=quality.pk).update(active_users=41, blocked_users=1)
+    world.log_in(client, "gl")
+    url = _url("quality_users", quality)
+
+    assert "42 utilisateurs trouvés." in text(client.get(url))
+    assert "1 utilisateur trouvé." in text(client.get(url, {"status": "blocked"}))
+    assert "2 utilisateurs trouvés." in text(client.get(url, {"type": "USER"}))
