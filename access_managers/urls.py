@@ -11,6 +11,7 @@ from access_managers.views import (
     personal_data,
     quality_users,
     social_security,
+    user_actions,
     who_manages,
 )
 
@@ -93,19 +94,19 @@ urlpatterns = [
     ),
     path(
         "social-security/qualities/<int:quality_id>/users/action/",
-        quality_users.quality_users_action,
+        user_actions.quality_users_action,
         name="quality_users_action",
     ),
     # The table's «Consulter / modifier» links are this URL with 0 cut off + "<id>/"
     # (access_managers/tables.py; tests/access_managers/test_quality_users.py follows them).
     path(
         "social-security/qualities/<int:quality_id>/users/<int:membership_id>/",
-        quality_users.quality_user,
+        user_actions.quality_user,
         name="quality_user",
     ),
     path(
         "social-security/qualities/<int:quality_id>/users/add/<slug:step>/",
-        quality_users.user_add,
+        user_actions.user_add,
         name="user_add_step",
     ),
     path(

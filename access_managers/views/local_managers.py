@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from access_managers import permissions, quality_forms
 from access_managers.models import AccessManager
 from access_managers.services import local_managers
-from access_managers.views import quality_users
+from access_managers.views import user_actions
 from csam_portal.core.access import guarded_by
 from csam_portal.core.wizards import ConfirmWizard, Step
 from users.permissions import person_required
@@ -138,7 +138,7 @@ gl_change = guarded_by(permissions.quality_for_local_manager_edit)(
 co_gl_add = guarded_by(permissions.quality_for_local_manager_edit)(
     person_required(CoGlAddWizard.as_view())
 )
-WIZARDS = {"user_add": quality_users.user_add, "gl_change": gl_change, "co_gl_add": co_gl_add}
+WIZARDS = {"user_add": user_actions.user_add, "gl_change": gl_change, "co_gl_add": co_gl_add}
 
 
 @guarded_by(permissions.quality_for_user_management)
