@@ -12,6 +12,8 @@ that repeat the most, built in Python.
   of the co-GAPs' and «Qui gère nos accès ?»'s tables (the tables themselves, their captions
   and headings, stay in the templates). Each cell carries its column's name in `data-label`,
   which the stacked tables of narrow screens show.
+- `{% filter_fields form %}`: a filter form's fields (text inputs and selects) with their labels
+  and errors, as Django's widget templates would render them («Utilisateurs»' filters).
 
 Why in Python: as template loops, the fourteen sections were half of the busiest page's
 rendering (tests/bench/pages.py: 3.2 ms of the page's 7.4), and each table row cost 70–150 µs,
@@ -198,3 +200,49 @@ def domain_ga_items(terms, enterprise, domain, can_manage: bool) -> SafeString:
             f'<li class="mb-2">{head}<ul class="list-unstyled ms-3">{"".join(addresses)}</ul></li>'
         )
     return mark_safe("\n".join(items))  # every value above is escaped
+
+
+def _attributes(attrs: dict) -> str:
+    return " ".join(
+        escape(name) if value is True else f'{escape(name)}="{escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False and value is not None
+    )
+
+
+@register.simple_tag
+def filter_fields(form) -> SafeString:
+    """A filter form's fields (text inputs and selects), each in its column with its label and
+    its errors: what Django's widget templates render, built here (they were a third of
+    «Utilisateurs»' time, tests/bench/users.py). The value shown is the one asked."""
+    parts = []
+    for bound in form:
+        widget, field = bound.field.widget, bound.field
+        ident = bound.id_for_label
+        attrs = {"name": bound.html_name, "id": ident, **widget.attrs}
+        errors = ""
+        if bound.errors:
+            attrs |= {"aria-invalid": "true", "aria-describedby": f"{ident}_error"}
+            errors = "".join(
+                f'<div class="invalid-feedback d-block" id="{escape(ident)}_error">'
+                f"{escape(str(error))}</div>"
+                for error in bound.errors
+            )
+        value = bound.value()
+        value = "" if value is None else str(value)
+        if getattr(widget, "allow_multiple_selected", None) is not None:  # a select
+            options = "".join(
+                f'<option value="{escape(str(choice))}"'
+                f"{' selected' if str(choice) == value else ''}>{escape(str(label))}</option>"
+                for choice, label in field.choices
+            )
+            control = f"<select {_attributes(attrs)}>{options}</select>"
+        else:
+            attrs |= {"type": widget.input_type, "value": value}
+            control = f"<input {_attributes(attrs)}>"
+        label = escape(str(bound.label))
+        parts.append(
+            f'<div class="col-sm-6 col-lg-4"><label class="form-label mb-0" for="{escape(ident)}">'
+            f"{label}</label>{control}{errors}</div>"
+        )
+    return mark_safe("".join(parts))  # every value escaped above

@@ -154,6 +154,30 @@ def test_a_wrong_filter_is_a_form_error_and_lists_no_one(client, world, query):
     assert "0 utilisateur trouvé." in page
 
 
+def test_the_filters_show_what_was_asked_escaped(client, world):
+    world.log_in(client, "gl")
+
+    html = client.get(
+        _url("quality_users", _onss(world)),
+        {"last_name": '"><b>x', "status": "blocked", "application": "DIMONA"},
+    ).content.decode()
+
+    assert 'value="&quot;&gt;&lt;b&gt;x"' in html
+    assert "<b>x" not in html
+    assert '<option value="blocked" selected>' in html
+    assert '<option value="DIMONA" selected>' in html
+    assert 'for="id_last_name"' in html
+
+
+def test_a_refused_filter_says_why_beside_it(client, world):
+    world.log_in(client, "gl")
+
+    html = text(client.get(_url("quality_users", _onss(world)), {"niss": "abc"}))
+
+    assert 'aria-invalid="true" aria-describedby="id_niss_error"' in html
+    assert "Un NISS ne contient que des chiffres" in html
+
+
 @pytest.mark.parametrize("query", [{"page": "abc"}, {"page": "99"}, {"sort": "password"}])
 def test_a_wrong_page_or_sort_is_a_404(client, world, query):
     world.log_in(client, "gl")
