@@ -261,6 +261,15 @@ def quality_user_rows(members: QuerySet) -> QuerySet:
     ).values("pk", "last_name", "first_name", "username", "local_role", "person_id", "status")
 
 
+def local_roles_of(*, quality_id: int) -> dict[str, str]:
+    """The qualité's GL and co-GLs: their role by NISS."""
+    return dict(
+        AccessManager.objects.filter(
+            quality_id=quality_id, ended_at=None, role__in=[Role.GL, Role.CO_GL]
+        ).values_list("person_id", "role")
+    )
+
+
 def quality_users(*, quality_id: int) -> QuerySet:
     """Every current user of the qualité as a row (`quality_user_rows`)."""
     return quality_user_rows(quality_members(quality_id=quality_id))
