@@ -125,9 +125,9 @@ class QualityUserTable(Table):
 
     def render_action(self, record) -> str:
         name = f"{record['first_name']} {record['last_name']}"
+        label = escape(gettext("Consulter / modifier"))
         return (
-            f'<a href="{escape(self._detail)}{record["pk"]}/">'
-            f"{escape(gettext('Consulter / modifier'))}"
+            f'<a href="{escape(self._detail)}{record["pk"]}/">{label}'
             f'<span class="visually-hidden"> {escape(name)}</span></a>'
         )
 
