@@ -144,8 +144,8 @@ def user_create(
     their password. A person who has an account keeps its username and password and is only
     attached; an account without a username (a digital key only) receives `username` and the
     password (`password_hash`: see accounts.password_hash_for); a person without an account
-    gets one with them (and `language`). `token`
-    names the confirmed request: the same token again gives the membership it made.
+    gets one with them (and `language`). `token` names the confirmed request: the same token
+    again gives the membership it made.
 
     Raises ValidationError: "not_allowed", "already_user", "invalid_application",
     "username_taken".
@@ -167,9 +167,8 @@ def user_create(
             email=email,
             actor=actor,
         )
-        if language and language != account.language:
-            account.language = language
-            account.save(update_fields=["language"])
+        if language:
+            account = accounts.user_language_set(user=account, language=language, actor=actor)
     elif not account.username:
         account = accounts.account_credentials_set(
             account=account,
