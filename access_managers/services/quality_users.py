@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -160,13 +160,19 @@ def user_create(
     chosen = applications_check(quality, applications)
     account = User.objects.select_for_update().filter(person=person).first()
     if account is None:
-        account = accounts.account_create(
-            person=person,
-            username=username,
-            password_hash=password_hash,
-            email=email,
-            actor=actor,
-        )
+        try:
+            with transaction.atomic():  # another qualité's request may take the name meanwhile
+                account = accounts.account_create(
+                    person=person,
+                    username=username,
+                    password_hash=password_hash,
+                    email=email,
+                    actor=actor,
+                )
+        except IntegrityError as error:
+            raise ValidationError(
+                _("Ce nom d'utilisateur est déjà pris."), code="username_taken"
+            ) from error
         if language:
             account = accounts.user_language_set(user=account, language=language, actor=actor)
     elif not account.username:

@@ -778,3 +778,29 @@ def test_the_page_shows_the_kept_count_without_counting(client, world):
     assert "42 utilisateurs trouvés." in text(client.get(url))
     assert "1 utilisateur trouvé." in text(client.get(url, {"status": "blocked"}))
     assert "2 utilisateurs trouvés." in text(client.get(url, {"type": "USER"}))
+
+
+def test_a_username_taken_meanwhile_is_refused_with_its_message(world, monkeypatch):
+    from django.core.exceptions import ValidationError
+    from django.db import IntegrityError
+
+    from users.services import accounts
+
+    def taken(**kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setattr(accounts, "account_create", taken)
+    person = PersonFactory()
+
+    with pytest.raises(ValidationError) as refused:
+        quality_users.user_create(
+            quality=_onss(world),
+            person=person,
+            username="pris",
+            password_hash="x",
+            email="a@example.be",
+            actor=world.actor("gl"),
+        )
+
+    assert refused.value.code == "username_taken"
+    assert not QualityMembership.objects.filter(person=person).exists()
