@@ -175,6 +175,9 @@ class Action:
     ]
 
 
+MAX_SELECTION = 100  # a page shows ten; a forged list of thousands is refused
+
+
 class _Ids(forms.TypedMultipleChoiceField):
     """Whole numbers, each a possible membership id: which are this qualité's current users is
     the service's check, under its lock (and the confirmation page's, before)."""
@@ -199,6 +202,16 @@ class SelectionForm(forms.Form):
             "required": gettext("Choisissez une action."),
             "invalid_choice": gettext("Choisissez une action de la liste."),
         }
+
+    def clean_user(self) -> list[int]:
+        chosen = self.cleaned_data["user"]
+        if len(chosen) > MAX_SELECTION:
+            raise forms.ValidationError(
+                gettext("Cochez au plus %(count)d utilisateurs à la fois.")
+                % {"count": MAX_SELECTION},
+                code="too_many",
+            )
+        return chosen
 
 
 class ApplicationsForm(forms.Form):

@@ -372,6 +372,7 @@ def test_a_selection_with_another_qualites_id_is_refused_whole(client, world):
         {"action": "explode", "user": "1"},
         {"action": "block", "user": "abc"},
         {"action": "block", "user": "9" * 30},
+        {"action": "block", "user": [str(pk) for pk in range(1, 500)]},
     ],
 )
 def test_a_garbage_selection_changes_nothing_and_says_why(client, world, data):
