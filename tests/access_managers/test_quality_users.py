@@ -220,9 +220,17 @@ def test_the_page_runs_the_same_queries_for_few_and_many_users(
     world.log_in(client, "gl")
     url = _url("quality_users", _onss(world))
 
-    for query in ({}, {"page": 2} if count > 10 else {}, {"sort": "-niss", "status": "active"}):
+    queries = [{}, {"page": 2} if count > 10 else {}]
+    queries += [{"sort": sort} for sort in ("last_name", "-first_name", "username", "-type")]
+    queries += [{"sort": sort, "status": "active"} for sort in ("niss", "-status")]
+    queries += [
+        {"last_name": "Dup", "first_name": "J", "username": "a", "niss": "8"},
+        {"type": "USER", "application": "DIMONA", "sort": "-last_name"},
+        {"type": "COGL", "status": "blocked", "page": 1},
+    ]
+    for query in queries:
         with django_assert_max_num_queries(10):
-            assert client.get(url, query).status_code == 200
+            assert client.get(url, query).status_code == 200, query
 
 
 # The export ------------------------------------------------------------------------------------
