@@ -98,17 +98,15 @@ class NissStepForm(forms.Form):
         return niss
 
 
-class LocalManagerStepForm(forms.Form):
-    """«Création d'un (Co-)Gestionnaire Local»: the username (proposed, editable only while the
-    person has no account), the e-mail addresses and the qualité's applications. Prefilled from
-    the person's current membership of the qualité, if they have one."""
+def quality_applications(quality: EnterpriseQuality):
+    """The secured applications of the qualité's type, by code."""
+    return SecuredApplication.objects.filter(qualities=quality.quality_id).order_by("code")
 
-    username = forms.CharField(
-        label=_("Nom d'utilisateur"),
-        max_length=150,
-        validators=[UnicodeUsernameValidator()],
-        widget=forms.TextInput(attrs={"autocomplete": "off"}),
-    )
+
+class MembershipForm(forms.Form):
+    """What a user of a qualité has there, as the managers' forms ask it: «Adresse e-mail
+    utilisateur», «Adresse e-mail locale» and the qualité's applications (`offer`)."""
+
     email = EmailField(label=_("Adresse e-mail utilisateur"), max_length=254, autocomplete="off")
     local_email = EmailField(
         label=_("Adresse e-mail locale"),
@@ -123,6 +121,24 @@ class LocalManagerStepForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+    def offer(self, quality: EnterpriseQuality) -> None:
+        """Offer the applications of `quality`'s type."""
+        self.fields["applications"].queryset = quality_applications(quality)
+
+
+class LocalManagerStepForm(MembershipForm):
+    """«Création d'un (Co-)Gestionnaire Local»: the username (proposed, editable only while the
+    person has no account), the e-mail addresses and the qualité's applications. Prefilled from
+    the person's current membership of the qualité, if they have one."""
+
+    username = forms.CharField(
+        label=_("Nom d'utilisateur"),
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    field_order = ["username", "email", "local_email", "applications"]
 
     def __init__(self, *args, quality: EnterpriseQuality, person: Person, **kwargs):
         self.quality, self.person = quality, person
@@ -148,9 +164,7 @@ class LocalManagerStepForm(forms.Form):
             self.account.username if has_username else user_selectors.username_proposal(person),
         )
         super().__init__(*args, **kwargs)
-        self.fields["applications"].queryset = SecuredApplication.objects.filter(
-            qualities=quality.quality_id
-        ).order_by("code")
+        self.offer(quality)
         if has_username:  # the account's username: shown, not changed here
             self.fields["username"].disabled = True
             self.fields["username"].required = False

@@ -24,8 +24,8 @@ from access_managers.models import (
     MembershipApplication,
     QualityMembership,
 )
-from access_managers.quality_forms import ERANOVA_NOTE
-from csam_portal.core.fields import EmailField, ModelChoicesField, NissField
+from access_managers.quality_forms import MembershipForm, quality_applications
+from csam_portal.core.fields import ModelChoicesField, NissField
 from csam_portal.core.languages import Language
 from enterprises.models import SecuredApplication
 from users.models import Person, User
@@ -33,11 +33,6 @@ from users.models import Person, User
 Role = AccessManager.Role
 Status = QualityMembership.Status
 USER = "USER"  # the «Type» of a user who is neither GL nor co-GL
-
-
-def quality_applications(quality: EnterpriseQuality):
-    """The secured applications of the qualité's type, by code."""
-    return SecuredApplication.objects.filter(qualities=quality.quality_id).order_by("code")
 
 
 _CODE_POINT_COLLATIONS = {"C", "C.UTF-8", "C.utf8", "POSIX", "ucs_basic"}
@@ -262,7 +257,7 @@ class UserNissForm(forms.Form):
 _PASSWORD_SALT = "access_managers.user_create.password"
 
 
-class UserDetailsForm(forms.Form):
+class UserDetailsForm(MembershipForm):
     """«Création d'un Utilisateur»: the username and the password twice (unless the person's
     account has them: they keep them), the language, the addresses, the qualité's applications.
 
@@ -299,20 +294,10 @@ class UserDetailsForm(forms.Form):
     )
     password_hash = forms.CharField(widget=forms.HiddenInput, required=False, max_length=1000)
     language = forms.ChoiceField(label=_("Choix linguistique"), choices=Language.choices)
-    email = EmailField(label=_("Adresse e-mail utilisateur"), max_length=254, autocomplete="off")
-    local_email = EmailField(
-        label=_("Adresse e-mail locale"),
-        max_length=254,
-        required=False,
-        autocomplete="off",
-        help_text=ERANOVA_NOTE,
-    )
-    applications = ModelChoicesField(
-        label=_("Applications sécurisées"),
-        queryset=SecuredApplication.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
+    field_order = [
+        "username1", "username2", "password1", "password2", "password_hash", "language",
+        "email", "local_email", "applications",
+    ]  # fmt: skip
 
     def __init__(self, *args, quality: EnterpriseQuality, person: Person, **kwargs):
         self.quality, self.person = quality, person
@@ -323,7 +308,7 @@ class UserDetailsForm(forms.Form):
         if self.account is not None and self.account.email:
             initial.setdefault("email", self.account.email)
         super().__init__(*args, **kwargs)
-        self.fields["applications"].queryset = quality_applications(quality)
+        self.offer(quality)
         if self.keeps_credentials:
             for name in ("username1", "username2", "password1", "password2", "password_hash"):
                 del self.fields[name]
@@ -388,29 +373,16 @@ def _password_hash(signed: str) -> str | None:
     return value
 
 
-class UserEditForm(forms.Form):
+class UserEditForm(MembershipForm):
     """«Consulter / modifier» one user: addresses, language, applications, status."""
 
-    email = EmailField(label=_("Adresse e-mail utilisateur"), max_length=254, autocomplete="off")
-    local_email = EmailField(
-        label=_("Adresse e-mail locale"),
-        max_length=254,
-        required=False,
-        autocomplete="off",
-        help_text=ERANOVA_NOTE,
-    )
-    applications = ModelChoicesField(
-        label=_("Applications sécurisées"),
-        queryset=SecuredApplication.objects.none(),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
     language = forms.ChoiceField(label=_("Choix linguistique"), choices=Language.choices)
     status = forms.ChoiceField(label=_("Statut"), choices=Status.choices)
+    field_order = ["email", "local_email", "language", "applications", "status"]
 
     def __init__(self, *args, quality: EnterpriseQuality, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["applications"].queryset = quality_applications(quality)
+        self.offer(quality)
 
 
 class UserSearchForm(forms.Form):
