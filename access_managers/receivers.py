@@ -2,7 +2,7 @@
 
 from django.dispatch import receiver
 
-from access_managers.services import designation, quality_users
+from access_managers.services import designation, membership_names
 from enterprises.signals import enterprise_removed_from_register
 from users.signals import persons_imported
 
@@ -14,4 +14,4 @@ def enterprise_removed(sender, *, enterprise, **kwargs) -> None:
 
 @receiver(persons_imported, dispatch_uid="access_managers.persons_imported")
 def persons_renamed(sender, **kwargs) -> None:
-    quality_users.names_refresh()
+    membership_names.names_refresh()

@@ -72,7 +72,7 @@ class QualityMembership(Term):
     # The person's names as the national register gives them, copied here so that a qualité's
     # «Utilisateurs» is filtered, sorted and paged by name on this table's indexes alone (a
     # qualité may have 100,000 users among millions of memberships); kept in step by
-    # `services.quality_users.names_refresh` when the register changes a name.
+    # `services.membership_names.names_refresh` when the register changes a name.
     last_name = models.CharField(_("nom"), max_length=100, default="", editable=False)
     first_name = models.CharField(_("prénom"), max_length=100, default="", editable=False)
     email = models.EmailField(_("adresse e-mail utilisateur"), blank=True)

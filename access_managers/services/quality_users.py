@@ -14,7 +14,6 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -398,15 +397,3 @@ def users_delete(
         before={"users": [{"id": m.pk, "niss": m.person_id} for m in chosen]},
     )
     return len(ids)
-
-
-def names_refresh() -> int:
-    """Copy onto every current membership the names its person has now (after a
-    national-register import); how many memberships changed."""
-    person = Person.objects.filter(niss=OuterRef("person_id"))
-    last = Subquery(person.values("last_name")[:1])
-    first = Subquery(person.values("first_name")[:1])
-    stale = QualityMembership.objects.filter(
-        ~Q(last_name=last) | ~Q(first_name=first), ended_at=None
-    )
-    return stale.update(last_name=last, first_name=first)

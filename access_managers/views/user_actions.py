@@ -227,7 +227,7 @@ class UserCreateWizard(ConfirmWizard):
             details = self.checked("details")
             context["details"] = details.cleaned_data
             context["keeps_credentials"] = details.keeps_credentials
-            context["today"] = timezone.now()
+            context["today"] = context["created_at"] = timezone.now()
         return context
 
     def act(self, step_forms, token):

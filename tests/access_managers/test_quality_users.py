@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from access_managers.models import MembershipApplication, QualityMembership
 from access_managers.roles import roles_in
-from access_managers.services import quality_users
+from access_managers.services import membership_names, quality_users
 from csam_portal.core.audit import AuditRecord
 from csam_portal.core.outbox import OutboundEmail
 from enterprises.models import SecuredApplication
@@ -732,7 +732,7 @@ def test_names_follow_the_national_register(world):
     person.last_name = "Nouveaunom"
     person.save()
 
-    assert quality_users.names_refresh() == 1
+    assert membership_names.names_refresh() == 1
     membership.refresh_from_db()
     assert membership.last_name == "Nouveaunom"
 

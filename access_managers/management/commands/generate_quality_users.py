@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from access_managers import generated_users
+from access_managers import generated_people, generated_users
 
 
 class Command(BaseCommand):
@@ -11,7 +11,7 @@ class Command(BaseCommand):
         "users (about 2%% blocked, each with an account and 0 to 3 of its secured applications), "
         "and other enterprises' qualités holding the rest of --memberships (the total), all in "
         "bulk (COPY on PostgreSQL), with no audit record nor e-mail. Every account's password "
-        f"is {generated_users.PASSWORD!r}. Prints the enterprise number and the qualité's id."
+        f"is {generated_people.PASSWORD!r}. Prints the enterprise number and the qualité's id."
     )
 
     def add_arguments(self, parser):
