@@ -122,9 +122,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "users.User"
 
-# The membership table's indexes include the names (PostgreSQL reads a page's ids from the index
-# alone: access_managers/models/qualities.py); SQLite, the newcomer's database, builds them
-# without the included columns, which changes nothing there but the speed at 100,000 users.
+# SQLite builds the membership indexes without their included columns (a speed matter only).
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
