@@ -248,7 +248,9 @@ def local_role_of_member() -> Subquery:
             person_id=OuterRef("person_id"),
             ended_at=None,
             role__in=[Role.GL, Role.CO_GL],
-        ).values("role")[:1]
+        )
+        .order_by()
+        .values("role")[:1]
     )
 
 

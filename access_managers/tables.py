@@ -44,8 +44,9 @@ class MembersData(TableQuerysetData):
         if not isinstance(key, slice):
             return super().__getitem__(key)
         ids = self.data.values("pk")[key]
-        page = self.data.filter(pk__in=Subquery(ids))
-        return list(selectors.quality_user_rows(page))
+        # The ten rows by key, in the same order; the filters are not repeated around them.
+        page = QualityMembership.objects.filter(pk__in=Subquery(ids))
+        return list(selectors.quality_user_rows(page.order_by(*self.data.query.order_by)))
 
 
 class QualityUserTable(Table):
@@ -72,6 +73,37 @@ class QualityUserTable(Table):
         exclude = () if selectable else ("select",)
         super().__init__(MembersData(members, count=count), *args, exclude=exclude, **kwargs)
         self._detail = reverse("access_managers:quality_user", args=[quality_id, 0])[:-2]
+
+    def head_html(self) -> SafeString:
+        """The heading cells: each sortable column's name a link that orders by it (the other
+        way when it is the order already, saying which in `aria-sort`), keeping the filters and
+        going back to the first page. Built here, as the rows are, rather than by a template
+        loop of `{% querystring %}` tags (a third of the table's rendering)."""
+        query = self.request.GET.copy()
+        query.pop(self.prefixed_page_field, None)
+        cells = []
+        for column in self.columns:
+            header = escape(str(column.header))
+            if column.name == "select":
+                cells.append(
+                    f'<th scope="col" class="text-nowrap">'
+                    f'<span class="visually-hidden">{header}</span></th>'
+                )
+                continue
+            if not column.orderable:
+                cells.append(f'<th scope="col" class="text-nowrap">{header}</th>')
+                continue
+            alias, sort, arrow = column.order_by_alias, "", ""
+            if column.is_ordered:
+                descending = alias.is_descending
+                sort = f' aria-sort="{"descending" if descending else "ascending"}"'
+                arrow = f' <span aria-hidden="true">{"▼" if descending else "▲"}</span>'
+            query[self.prefixed_order_by_field] = alias.next
+            link = escape(f"?{query.urlencode()}")
+            cells.append(
+                f'<th scope="col" class="text-nowrap"{sort}><a href="{link}">{header}{arrow}</a></th>'
+            )
+        return mark_safe("".join(cells))  # every value escaped above
 
     def rows_html(self) -> SafeString:
         """The page's rows: each cell as `render_<column>` makes it, with its column's name in

@@ -108,17 +108,23 @@ class UserFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("Statut"), choices=Status.choices, empty_label=_("Tous")
     )
-    application = django_filters.ModelChoiceFilter(
+    application = django_filters.ChoiceFilter(
         label=_("Applications sécurisées"),
-        queryset=SecuredApplication.objects.none(),
-        to_field_name="code",
+        choices=[],
         method="filter_application",
         empty_label=_("Toutes"),
     )
 
     def __init__(self, *args, quality: EnterpriseQuality, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["application"].queryset = quality_applications(quality)
+        # The qualité's applications read once, as a list: a model choice field would read them
+        # through a server-side cursor on PostgreSQL (four round trips), when validating and
+        # again when the select is drawn. Chosen by code, filtered by key.
+        offered = list(quality_applications(quality))
+        self._application_ids = {application.code: application.pk for application in offered}
+        self.filters["application"].extra["choices"] = [
+            (application.code, application.name) for application in offered
+        ]
         for field in self.form.fields.values():
             field.widget.attrs.setdefault("autocomplete", "off")
         for name in ("last_name", "first_name", "username", "niss"):
@@ -147,7 +153,9 @@ class UserFilter(django_filters.FilterSet):
         return queryset.filter(Exists(local.filter(role=value)))
 
     def filter_application(self, queryset, name, value):
-        granted = MembershipApplication.objects.filter(membership=OuterRef("pk"), application=value)
+        granted = MembershipApplication.objects.filter(
+            membership=OuterRef("pk"), application_id=self._application_ids[value]
+        )
         return queryset.filter(Exists(granted))
 
 
