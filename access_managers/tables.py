@@ -100,9 +100,8 @@ class QualityUserTable(Table):
                 arrow = f' <span aria-hidden="true">{"▼" if descending else "▲"}</span>'
             query[self.prefixed_order_by_field] = alias.next
             link = escape(f"?{query.urlencode()}")
-            cells.append(
-                f'<th scope="col" class="text-nowrap"{sort}><a href="{link}">{header}{arrow}</a></th>'
-            )
+            link = f'<a href="{link}">{header}{arrow}</a>'
+            cells.append(f'<th scope="col" class="text-nowrap"{sort}>{link}</th>')
         return mark_safe("".join(cells))  # every value escaped above
 
     def rows_html(self) -> SafeString:
