@@ -14,7 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from access_managers.models import AccessManager, EnterpriseQuality, QualityMembership
 from access_managers.services.qualities import identifier_normalise
-from csam_portal.core.fields import EmailField, ModelChoicesField, NissField
+from csam_portal.core.fields import EmailField, ModelChoicesField, NissField, PhoneField
+from csam_portal.core.languages import Language
+from csam_portal.templatetags.portal import phone
 from enterprises.models import Quality, SecuredApplication
 from users import selectors as user_selectors
 from users.models import Person, User
@@ -199,5 +201,26 @@ class MembershipAddressesForm(forms.Form):
     def __init__(self, *args, membership: QualityMembership, **kwargs):
         kwargs.setdefault(
             "initial", {"email": membership.email, "local_email": membership.local_email}
+        )
+        super().__init__(*args, **kwargs)
+
+
+class QualityContactForm(forms.Form):
+    """«Consulter ou modifier le détail de la qualité»: where the social security writes or
+    calls about the qualité, and in which language. The qualité's own mailbox, not a person's:
+    the browser offers nothing."""
+
+    email = EmailField(label=_("Adresse e-mail de contact"), max_length=254, autocomplete="off")
+    phone = PhoneField(label=_("Téléphone de contact"), required=False, autocomplete="off")
+    language = forms.ChoiceField(label=_("Langue de contact"), choices=Language.choices)
+
+    def __init__(self, *args, quality: EnterpriseQuality, language: str, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "email": quality.contact_email,
+                "phone": phone(quality.contact_phone),
+                "language": quality.contact_language or language,
+            },
         )
         super().__init__(*args, **kwargs)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from access_managers.models.terms import Term
+from csam_portal.core.languages import Language
 from enterprises.models import Enterprise, Quality, SecuredApplication
 from users.models import person_key
 
@@ -27,6 +28,13 @@ class EnterpriseQuality(models.Model):
     identifier = models.CharField(_("identifiant"), max_length=100)
     registered_at = models.DateTimeField(_("enregistrée le"), default=timezone.now)
     registered_by = person_key(_("enregistrée par"), db_column="registered_by_niss")
+    # «Consulter ou modifier le détail de la qualité»: where the social security writes or calls
+    # about this qualité, and in which language; kept by its managers (services.qualities).
+    contact_email = models.EmailField(_("adresse e-mail de contact"), blank=True)
+    contact_phone = models.CharField(_("téléphone de contact"), max_length=20, blank=True)
+    contact_language = models.CharField(
+        _("langue de contact"), max_length=2, choices=Language, blank=True
+    )
     # How many current memberships it has, by status: «N utilisateurs trouvés.» without counting
     # 100,000 rows. On PostgreSQL a trigger keeps them, whatever writes the memberships
     # (migration 0009; `membership_counts_recount` after a bulk load that bypasses it);

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from access_managers import permissions
 from access_managers.models import EnterpriseQuality
 from access_managers.roles import roles_in
-from csam_portal.core import audit
+from csam_portal.core import audit, outbox
 from enterprises.models import Enterprise, Quality
 
 
@@ -61,3 +61,62 @@ def quality_register(
     registered.save(force_insert=True)
     audit.record(actor, "quality_register", registered, after=registered)
     return registered
+
+
+@transaction.atomic
+def quality_contact_set(
+    *, quality: EnterpriseQuality, email: str, phone: str, language: str, actor: audit.Actor
+) -> bool:
+    """Change where the social security writes or calls about the qualité, and in which
+    language («Consulter ou modifier le détail de la qualité»); whether anything changed.
+
+    The new address is told it is the qualité's contact now, and a former one that it is no
+    longer (both in the contact language). Nothing is written when nothing changed.
+
+    Raises ValidationError "not_allowed" if the actor no longer manages the qualité's users
+    (checked under the qualité's lock, as every change of its users is).
+    """
+    locked = (
+        EnterpriseQuality.objects.select_for_update(of=("self",))
+        .select_related("enterprise", "quality")
+        .get(pk=quality.pk)
+    )
+    niss = actor.user.niss if actor.user else None
+    roles = roles_in(niss=niss, enterprise_number=locked.enterprise_id)
+    if not permissions.can_manage_quality_users(roles, locked):
+        raise ValidationError(
+            _("Vous ne pouvez pas modifier les données de cette qualité."), code="not_allowed"
+        )
+    former = locked.contact_email
+    before = audit.snapshot(locked)
+    locked.contact_email, locked.contact_phone = email, phone
+    locked.contact_language = language
+    if audit.snapshot(locked) == before:
+        return False
+    locked.full_clean(validate_constraints=False)
+    locked.save(update_fields=["contact_email", "contact_phone", "contact_language"])
+    audit.record(actor, "quality_contact_set", locked, before=before, after=audit.snapshot(locked))
+    if email and email != former:
+        _contact_notice(locked, email, actor, former=False)
+    if former and former != email:
+        _contact_notice(locked, former, actor, former=True)
+    quality.contact_email, quality.contact_phone = email, phone
+    quality.contact_language = language
+    return True
+
+
+def _contact_notice(quality: EnterpriseQuality, to: str, actor: audit.Actor, *, former: bool):
+    language = quality.contact_language or "fr"
+    outbox.enqueue(
+        "access_managers/quality_contact_set",
+        to=to,
+        language=language,
+        former=former,
+        address=quality.contact_email,
+        actor_name=actor.user.person.full_name if actor.user else actor.label,
+        enterprise_name=quality.enterprise.name_in(language),
+        enterprise_number=quality.enterprise.formatted_number,
+        quality_name=getattr(quality.quality, f"name_{language}", "") or quality.quality.name_fr,
+        identifier=quality.identifier,
+        quality_id=quality.pk,
+    )

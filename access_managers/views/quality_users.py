@@ -9,6 +9,7 @@ import io
 from collections.abc import Iterator
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import connection, transaction
 from django.db.models import F, StringAgg, Value
@@ -18,11 +19,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
-from access_managers import counts, permissions, selectors, user_forms
+from access_managers import counts, permissions, quality_forms, selectors, user_forms
 from access_managers.models import QualityMembership
+from access_managers.services import qualities as quality_services
 from access_managers.tables import STATUS_LABELS, TYPE_LABELS, QualityUserTable, niss_spaced
 from csam_portal.core.access import guarded_by
 from users.permissions import person_required
@@ -58,12 +60,34 @@ def quality_home(request: HttpRequest, quality_id: int) -> HttpResponse:
 @guarded_by(permissions.quality_for_user_management)
 @never_cache
 @person_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def quality_detail(request: HttpRequest, quality_id: int) -> HttpResponse:
     """«Consulter ou modifier le détail de la qualité»: what the portal knows of it, its local
-    managers and how many users it has; where its local managers are changed."""
+    managers and how many users it has (where its local managers are changed), and its contact
+    data, which its managers change here."""
     quality, actor = permissions.quality_for_user_management(request, quality_id)
-    context = page_context(quality, actor) | selectors.quality_summary(quality_id=quality.pk)
+    data = request.POST if request.method == "POST" else None
+    form = quality_forms.QualityContactForm(
+        data, quality=quality, language=request.LANGUAGE_CODE[:2]
+    )
+    if form.is_valid():
+        try:
+            changed = quality_services.quality_contact_set(
+                quality=quality, actor=actor, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error(None, error)  # nothing was written; the form says why
+        else:
+            if changed:
+                messages.success(request, _("Les données de la qualité ont bien été enregistrées."))
+            else:
+                messages.info(request, _("Vous n'avez rien changé : rien n'a été enregistré."))
+            return redirect("access_managers:quality_detail", quality_id=quality.pk)
+    context = (
+        page_context(quality, actor)
+        | selectors.quality_summary(quality_id=quality.pk)
+        | {"form": form}
+    )
     return render(request, f"{TEMPLATES}/quality_detail.html", context)
 
 

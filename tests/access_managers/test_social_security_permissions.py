@@ -281,6 +281,27 @@ def test_the_qualites_home_and_detail(client, world, role, status):
         )
 
 
+@pytest.mark.parametrize(("role", "status"), LIST_USERS)
+def test_change_the_qualites_contact_data(client, world, role, status):
+    """«Consulter ou modifier le détail de la qualité»: its contact data are changed by those
+    who manage its users (the row «create, block, … users of Q»), by nobody else."""
+    world.log_in(client, role)
+    quality = world.qualities["EMPLOYEUR_ONSS"]
+    url = reverse("access_managers:quality_detail", args=[quality.pk])
+    before = _state()
+
+    response = client.post(url, {"email": "onss@pharma.be", "phone": "", "language": "fr"})
+
+    quality.refresh_from_db()
+    if status == 200:
+        assert response.status_code == 302
+        assert quality.contact_email == "onss@pharma.be"
+    else:
+        assert response.status_code == status
+        assert quality.contact_email == ""
+        assert _state() == before
+
+
 def test_an_unknown_qualite_is_not_found(client, world):
     world.log_in(client, "gap")
 

@@ -2,7 +2,7 @@
 ONSS», «Utilisateurs», and adds Olivier Simon by NISS with a username, a password and TR-FPP —
 with the keyboard alone; Olivier logs in with them and finds TR-FPP under «Mes applications».
 At Groupe Horizon, Pieter De Smet (GL) filters the users, blocks one, exports the CSV and deletes
-one."""
+one, and corrects the qualité's contact data."""
 
 import csv
 import io
@@ -10,6 +10,7 @@ import io
 from playwright.sync_api import expect
 
 from access_managers.models import QualityMembership
+from csam_portal.core.outbox import OutboundEmail
 from tests.e2e.conftest import tab_to
 from users.models import User
 
@@ -150,3 +151,35 @@ def test_pieter_filters_blocks_exports_and_deletes(page, a11y, demo):
     a11y(page)
     lucas.refresh_from_db()
     assert lucas.ended_at is not None
+
+
+def test_pieter_corrects_the_qualites_contact_data(page, a11y, demo):
+    """«Consulter ou modifier le détail de la qualité»: a wrong telephone number is refused with
+    its message and nothing saved; corrected, the data are saved and confirmed by e-mail."""
+    _log_in_with_eid(page, a11y, PIETER)
+    page.get_by_role("link", name="Employeur ONSS").click()
+    expect(page.get_by_text("vous accédez en tant que Gestionnaire Local")).to_be_visible()
+    a11y(page)
+    page.get_by_role("link", name="Consulter ou modifier le détail de la qualité").click()
+    expect(page.get_by_role("heading", name="Données de contact de la qualité")).to_be_visible()
+    a11y(page)
+
+    page.get_by_label("Adresse e-mail de contact").fill("onss@horizon.be")
+    page.get_by_label("Téléphone de contact").fill("12")
+    page.get_by_label("Langue de contact").select_option(label="Nederlands")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Ce numéro de téléphone n'est pas valable.").first).to_be_visible()
+    a11y(page)
+    quality = QualityMembership.objects.filter(person_id=PIETER, ended_at=None).first().quality
+    assert quality.contact_email == ""
+
+    page.get_by_label("Téléphone de contact").fill("02 512 34 56")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_text("Les données de la qualité ont bien été enregistrées.")).to_be_visible()
+    expect(page.get_by_label("Téléphone de contact")).to_have_value("+32 2 512 34 56")
+    a11y(page)
+    quality.refresh_from_db()
+    assert (quality.contact_email, quality.contact_language) == ("onss@horizon.be", "nl")
+    assert OutboundEmail.objects.filter(
+        template="access_managers/quality_contact_set", recipient="onss@horizon.be"
+    ).exists()
