@@ -254,6 +254,15 @@ def local_role_of_member() -> Subquery:
     )
 
 
+def local_manager_nisses(*, quality_id: int) -> QuerySet:
+    """The NISS of the qualité's GL and co-GLs, as a subquery."""
+    return AccessManager.objects.filter(
+        quality_id=quality_id,
+        ended_at=None,
+        role__in=[Role.GL, Role.CO_GL],
+    ).values("person_id")
+
+
 def quality_user_rows(members: QuerySet) -> QuerySet:
     """`members` (from `quality_members`, filtered and ordered) as the rows (dicts) of the table
     and the export: the names the membership keeps, the NISS, the account's username, the

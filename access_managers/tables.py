@@ -36,17 +36,48 @@ class MembersData(TableQuerysetData):
     the order's index alone (page 1,000 skips 9,990 index entries, not 9,990 rows and their
     joins), then joins what the table shows for those ten (selectors.quality_user_rows)."""
 
-    def __init__(self, data, *, count: int | None = None):
+    def __init__(self, data, *, quality_id: int, count: int | None = None):
         super().__init__(data)
+        self.quality_id = quality_id
         self._length = count  # known already (the qualité's kept counts), else counted
+        self.by_type: bool | None = None  # ordered by Type: descending?
 
     def __getitem__(self, key):
         if not isinstance(key, slice):
             return super().__getitem__(key)
-        ids = self.data.values("pk")[key]
+        if self.by_type is None:
+            ids = Subquery(self.data.values("pk")[key])
+        else:
+            ids = self._ids_by_type(key)
         # The ten rows by key, in the same order; the filters are not repeated around them.
-        page = QualityMembership.objects.filter(pk__in=Subquery(ids))
+        page = QualityMembership.objects.filter(pk__in=ids)
         return list(selectors.quality_user_rows(page.order_by(*self.data.query.order_by)))
+
+    def _ids_by_type(self, key: slice) -> list[int]:
+        """A page in the order of Type (GL, co-GLs, users; by name within each), without
+        computing every member's type: the local managers, a handful, are read in that order
+        and set before (descending, after) the users, whom the names' index orders — at
+        100,000 users, milliseconds instead of the half second of sorting them all."""
+        start, stop = key.start or 0, key.stop
+        local = list(
+            self.data.filter(
+                person_id__in=selectors.local_manager_nisses(quality_id=self.quality_id)
+            ).values_list("pk", flat=True)
+        )
+        names = [Upper("last_name"), Upper("first_name"), F("pk")]
+        users = (
+            self.data.exclude(pk__in=local)
+            .order_by(*(name.desc() if self.by_type else name.asc() for name in names))
+            .values_list("pk", flat=True)
+        )
+        if self.by_type:  # descending: the users (Z to A), then the co-GLs and the GL
+            head, tail, split = users, local, len(self) - len(local)
+        else:
+            head, tail, split = local, users, len(local)
+        ids = list(head[start : min(stop, split)]) if start < split else []
+        if stop > split:
+            ids += list(tail[max(start - split, 0) : stop - split])
+        return ids
 
 
 class QualityUserTable(Table):
@@ -71,7 +102,8 @@ class QualityUserTable(Table):
     ):
         self.quality_id = quality_id
         exclude = () if selectable else ("select",)
-        super().__init__(MembersData(members, count=count), *args, exclude=exclude, **kwargs)
+        data = MembersData(members, quality_id=quality_id, count=count)
+        super().__init__(data, *args, exclude=exclude, **kwargs)
         self._detail = reverse("access_managers:quality_user", args=[quality_id, 0])[:-2]
 
     def head_html(self) -> SafeString:
@@ -177,6 +209,7 @@ class QualityUserTable(Table):
         return _ordered(queryset, keys, is_descending), True
 
     def order_type(self, queryset, is_descending: bool):
+        self.data.by_type = is_descending  # MembersData pages this order by itself
         role = selectors.local_role_of_member()
         kind = Case(
             When(Q(Exact(role, Value(Role.GL))), then=Value(0)),

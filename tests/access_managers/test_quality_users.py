@@ -4,10 +4,12 @@ home and detail, and «Ajouter un utilisateur»."""
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
 
+from access_managers import selectors
 from access_managers.models import MembershipApplication, QualityMembership
 from access_managers.roles import roles_in
 from access_managers.services import membership_names, quality_users
@@ -197,6 +199,50 @@ def test_the_columns_sort_both_ways(client, world):
     assert descending.index("Aaa002") < descending.index("Aaa000")
     for column in ("first_name", "username", "type", "niss", "status", "-niss"):
         assert client.get(url, {"sort": column}).status_code == 200
+
+
+@pytest.mark.parametrize("query", [{}, {"status": "active"}, {"type": "COGL"}, {"first_name": "J"}])
+@pytest.mark.parametrize("sort", ["type", "-type"])
+def test_the_pages_by_type_follow_the_type_then_the_names(client, world, sort, query):
+    """Ordered by Type, the pages set the local managers before (descending, after) the users,
+    each by name: page after page, the same order as sorting every member by its type."""
+    _many(_onss(world), 23, last_name="Bbb")
+    world.log_in(client, "gl")
+    url = _url("quality_users", _onss(world))
+    kind = {"GL": 0, "COGL": 1}
+    local = selectors.local_roles_of(quality_id=_onss(world).pk)
+    rows = [
+        row
+        for row in selectors.quality_users(quality_id=_onss(world).pk)
+        if row["status"] == query.get("status", row["status"])
+        and local.get(row["person_id"], "USER")
+        == query.get("type", local.get(row["person_id"], "USER"))
+        and row["first_name"].upper().startswith(query.get("first_name", "").upper())
+    ]
+    expected = [
+        row["pk"]
+        for row in sorted(
+            rows,
+            key=lambda row: (
+                kind.get(local.get(row["person_id"]), 2),
+                row["last_name"].upper(),
+                row["first_name"].upper(),
+                row["pk"],
+            ),
+            reverse=sort.startswith("-"),
+        )
+    ]
+
+    shown = []
+    for number in range(1, -(-len(expected) // 10) + 1):
+        response = client.get(url, {**query, "sort": sort, "page": number})
+        assert response.status_code == 200
+        shown += [
+            int(pk) for pk in re.findall(r'name="user" value="(\d+)"', response.content.decode())
+        ]
+
+    assert len(expected) > 0
+    assert shown == expected
 
 
 def test_the_pages_keep_the_filters(client, world):
