@@ -100,8 +100,6 @@ def quality_contact_set(
         _contact_notice(locked, email, actor, former=False)
     if former and former != email:
         _contact_notice(locked, former, actor, former=True)
-    quality.contact_email, quality.contact_phone = email, phone
-    quality.contact_language = language
     return True
 
 
@@ -112,7 +110,6 @@ def _contact_notice(quality: EnterpriseQuality, to: str, actor: audit.Actor, *, 
         to=to,
         language=language,
         former=former,
-        address=quality.contact_email,
         actor_name=actor.user.person.full_name if actor.user else actor.label,
         enterprise_name=quality.enterprise.name_in(language),
         enterprise_number=quality.enterprise.formatted_number,
