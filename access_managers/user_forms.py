@@ -12,9 +12,9 @@ from django.contrib.auth.hashers import identify_hasher, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core import signing
 from django.db import connections
-from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Concat, Upper
-from django.db.models.lookups import GreaterThanOrEqual, LessThan
+from django.db.models.lookups import GreaterThanOrEqual, LessThan, StartsWith
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -104,7 +104,7 @@ class UserFilter(django_filters.FilterSet):
         method="filter_type",
         empty_label=_("Tous"),
     )
-    niss = NissPrefixFilter(label=_("NISS"), field_name="person__niss", lookup_expr="startswith")
+    niss = NissPrefixFilter(label=_("NISS"), field_name="person_id", method="filter_niss")
     status = django_filters.ChoiceFilter(
         label=_("Statut"), choices=Status.choices, empty_label=_("Tous")
     )
@@ -142,6 +142,17 @@ class UserFilter(django_filters.FilterSet):
             key, start = Upper(name), Upper(Value(value))
             end = Concat(start, Value("\U0010ffff"))
             condition &= Q(GreaterThanOrEqual(key, start)) & Q(LessThan(key, end))
+        return queryset.filter(condition)
+
+    def filter_niss(self, queryset, name, value):
+        """The NISS that begin with `value` (digits), on the membership's own column (no join
+        to the persons); where text is ordered by code point, as the range of the qualité's
+        NISS index that begins so (a LIKE alone reads every key of the qualité)."""
+        key = F(name)
+        condition = Q(StartsWith(key, Value(value)))
+        if code_point_collation(queryset.db):
+            end = Value(f"{value}\U0010ffff")
+            condition &= Q(GreaterThanOrEqual(key, Value(value))) & Q(LessThan(key, end))
         return queryset.filter(condition)
 
     def filter_type(self, queryset, name, value):
