@@ -129,12 +129,13 @@ def quality_users_generate(
                 "status",
                 "last_name",
                 "first_name",
+                "username",
                 "email",
             ),  # fmt: skip
             _interleaved(
                 _quality_memberships(rng, people, quality, users, history, accounts, now),
                 users + history,
-                _other_memberships(rng, people, others, rest, now),
+                _other_memberships(rng, people, others, rest, accounts, now),
                 rest,
             ),
         )
@@ -185,7 +186,7 @@ def _quality_memberships(
         email = f"{usernames[person.niss]}@example.be"
         yield (
             person.niss, quality.pk, gl, started, min(ended, now) if ended else None,
-            status, person.last_name, person.first_name, email,
+            status, person.last_name, person.first_name, usernames[person.niss], email,
         )  # fmt: skip
 
 
@@ -194,6 +195,7 @@ def _other_memberships(
     people: list[GeneratedPerson],
     qualities: list[int],
     count: int,
+    usernames: dict[str, str],
     now: datetime.datetime,
 ) -> Iterator[tuple]:
     """`count` memberships of the other qualités, of sizes from a long-tailed law (many small
@@ -220,7 +222,7 @@ def _other_memberships(
                 ended = min(started + datetime.timedelta(days=90), now)
             yield (
                 person.niss, quality_id, designated_by, started, ended, "active",
-                person.last_name, person.first_name, "",
+                person.last_name, person.first_name, usernames.get(person.niss, ""), "",
             )  # fmt: skip
 
 

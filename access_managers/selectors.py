@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from access_managers.models import (
     AccessManager,
@@ -264,12 +264,12 @@ def local_manager_nisses(*, quality_id: int) -> QuerySet:
 
 
 def quality_user_rows(members: QuerySet) -> QuerySet:
-    """`members` (from `quality_members`, filtered and ordered) as the rows (dicts) of the table
-    and the export: the names the membership keeps, the NISS, the account's username, the
-    status, and `local_role`."""
-    return members.annotate(
-        username=F("person__account__username"), local_role=local_role_of_member()
-    ).values("pk", "last_name", "first_name", "username", "local_role", "person_id", "status")
+    """`members` (from `quality_members`, filtered and ordered) as the rows (dicts) of the table:
+    the names and the account's username the membership keeps, the NISS, the status, and
+    `local_role`."""
+    return members.annotate(local_role=local_role_of_member()).values(
+        "pk", "last_name", "first_name", "username", "local_role", "person_id", "status"
+    )
 
 
 def local_roles_of(*, quality_id: int) -> dict[str, str]:
@@ -322,7 +322,7 @@ def users_search(*, qualities: Q, text: str) -> list[QualityMembership]:
     (the page says when there are more)."""
     digits = "".join(ch for ch in text if ch.isdigit())
     matches = Q(last_name__istartswith=text) | Q(first_name__istartswith=text)
-    matches |= Q(person__account__username__istartswith=text)
+    matches |= Q(username__istartswith=text)
     if digits and len(digits) == len(text.replace(".", "").replace("-", "").replace(" ", "")):
         matches = Q(person__niss__startswith=digits)
     managed = EnterpriseQuality.objects.filter(qualities)

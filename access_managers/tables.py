@@ -205,7 +205,7 @@ class QualityUserTable(Table):
         return _ordered(queryset, keys, is_descending), True
 
     def order_username(self, queryset, is_descending: bool):
-        keys = [F("person__account__username"), F("pk")]
+        keys = [Upper("username"), F("pk")]  # the account's, as the membership keeps it
         return _ordered(queryset, keys, is_descending), True
 
     def order_type(self, queryset, is_descending: bool):

@@ -82,7 +82,8 @@ class NissPrefixFilter(django_filters.CharFilter):
 
 
 class UserFilter(django_filters.FilterSet):
-    """The filters of «Utilisateurs»: names and username by their beginning, any case; the NISS
+    """The filters of «Utilisateurs»: names and username (those the membership keeps, models/
+    qualities.py) by their beginning, any case; the NISS
     by its beginning, written with or without dots, dashes and spaces. `queryset` is the
     qualité's current memberships (selectors.quality_members)."""
 
@@ -93,10 +94,7 @@ class UserFilter(django_filters.FilterSet):
         label=_("Prénom"), field_name="first_name", method="filter_prefix", max_length=100
     )
     username = django_filters.CharFilter(
-        label=_("Nom d'utilisateur"),
-        field_name="person__account__username",
-        lookup_expr="istartswith",
-        max_length=150,
+        label=_("Nom d'utilisateur"), field_name="username", method="filter_prefix", max_length=150
     )
     type = django_filters.ChoiceFilter(
         label=_("Type"),

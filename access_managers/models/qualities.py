@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from access_managers.models.terms import Term
 from csam_portal.core.languages import Language
 from enterprises.models import Enterprise, Quality, SecuredApplication
-from users.models import person_key
+from users.models import User, person_key
 
 
 class EnterpriseQuality(models.Model):
@@ -83,6 +83,10 @@ class QualityMembership(Term):
     # `services.membership_names.names_refresh` when the register changes a name.
     last_name = models.CharField(_("nom"), max_length=100, default="", editable=False)
     first_name = models.CharField(_("prénom"), max_length=100, default="", editable=False)
+    # The username of the person's account ("" without one), copied for the same reason: the
+    # column's order and filter on an index of this table; kept in step by `save()` and by
+    # access_managers.receivers when an account is created, given a username or deleted.
+    username = models.CharField(_("nom d'utilisateur"), max_length=150, default="", editable=False)
     email = models.EmailField(_("adresse e-mail utilisateur"), blank=True)
     # For the person's own contacts with the Eranova contact centre (flows.md §3).
     local_email = models.EmailField(_("adresse e-mail locale"), blank=True)
@@ -141,6 +145,14 @@ class QualityMembership(Term):
             ),
             models.Index(
                 "quality",
+                Upper("username"),
+                "id",
+                condition=Q(ended_at=None),
+                include=["username"],
+                name="qualitymembership_by_username",
+            ),
+            models.Index(
+                "quality",
                 "status",
                 Upper("last_name"),
                 Upper("first_name"),
@@ -159,6 +171,9 @@ class QualityMembership(Term):
         # them, as the bulk generator does).
         if self._state.adding and not self.last_name:
             self.last_name, self.first_name = self.person.last_name, self.person.first_name
+        if self._state.adding and not self.username:
+            account = User.objects.filter(person_id=self.person_id)
+            self.username = account.values_list("username", flat=True).first() or ""
         super().save(*args, **kwargs)
 
 

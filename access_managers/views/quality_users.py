@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import connection, transaction
-from django.db.models import F, StringAgg, Value
+from django.db.models import StringAgg, Value
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -241,7 +241,6 @@ def quality_users_export(request: HttpRequest, quality_id: int) -> HttpResponse:
     # The applications aggregated in the query (one join, not a subquery per user); the GL and
     # co-GLs, a handful, read once. Rows are written a batch at a time.
     ordered = table.data.data.annotate(
-        username=F("person__account__username"),
         granted_codes=StringAgg("granted_applications__application__code", Value(" ")),
     ).values_list("last_name", "first_name", "username", "person_id", "status", "granted_codes")
     local = selectors.local_roles_of(quality_id=quality.pk)

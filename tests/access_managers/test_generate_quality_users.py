@@ -20,6 +20,7 @@ from access_managers.models import (
     MembershipApplication,
     QualityMembership,
 )
+from access_managers.services import membership_names
 from csam_portal.core import numbers
 from enterprises.models import SecuredApplication
 from tests.bench.users import COPY_SQL
@@ -77,6 +78,13 @@ def test_memberships_carry_their_persons_names():
     assert not QualityMembership.objects.exclude(first_name=F("person__first_name")).exists()
     names = set(quality.memberships.values_list("last_name", flat=True))
     assert len(names) > 10  # enough names for sorting and prefixes to mean something
+
+
+def test_memberships_carry_their_accounts_usernames():
+    _generate()
+
+    assert not QualityMembership.objects.filter(username="").exists()  # every person has one
+    assert membership_names.usernames_refresh() == 0  # and it is theirs
 
 
 def test_the_quality_has_a_gl_co_gls_blocked_users_and_its_applications():

@@ -783,6 +783,67 @@ def test_names_follow_the_national_register(world):
     assert membership.last_name == "Nouveaunom"
 
 
+def test_the_username_follows_the_account(world):
+    """The membership keeps its person's username: given when the account is created or gets
+    one, emptied when it goes; a bulk write is mended by `usernames_refresh`."""
+    person = PersonFactory()
+    membership = QualityMembershipFactory(quality=_onss(world), person=person)
+    assert membership.username == ""
+
+    account = UserFactory(person=person, username="Zelda.New")
+    membership.refresh_from_db()
+    assert membership.username == "Zelda.New"
+
+    account.username = "zelda.renamed"
+    account.save(update_fields=["username"])
+    membership.refresh_from_db()
+    assert membership.username == "zelda.renamed"
+
+    QualityMembership.objects.filter(pk=membership.pk).update(username="stale")
+    account.save(update_fields=["last_login"])  # a login's save leaves the memberships
+    membership.refresh_from_db()
+    assert membership.username == "stale"
+    assert membership_names.usernames_refresh() == 1
+    membership.refresh_from_db()
+    assert membership.username == "zelda.renamed"
+
+    account.delete()
+    membership.refresh_from_db()
+    assert membership.username == ""
+
+
+def test_a_new_membership_takes_the_accounts_username(world):
+    account = UserFactory(username="Yann.Existing")
+
+    membership = QualityMembershipFactory(quality=_onss(world), person=account.person)
+
+    assert membership.username == "Yann.Existing"
+
+
+@pytest.mark.parametrize("sort", ["username", "-username"])
+def test_the_username_column_sorts_and_filters_any_case(client, world, sort):
+    for name in ("bravo.b", "Alpha.a", "charlie.c"):
+        QualityMembershipFactory(quality=_onss(world), person=UserFactory(username=name).person)
+    world.log_in(client, "gl")
+    url = _url("quality_users", _onss(world))
+
+    page = text(client.get(url, {"sort": sort, "username": "A"}))
+    found = text(client.get(url, {"username": "BRAVO"}))
+
+    assert page.index("Alpha.a") >= 0
+    names = sorted(
+        QualityMembership.objects.filter(
+            quality=_onss(world), ended_at=None, username__istartswith="a"
+        ).values_list("username", flat=True),
+        key=str.upper,
+        reverse=sort.startswith("-"),
+    )
+    positions = [page.index(f">{name}<") for name in names]
+    assert positions == sorted(positions)
+    assert "bravo.b" in found
+    assert "charlie.c" not in found
+
+
 # The kept counts (access_managers/counts.py) -----------------------------------------------
 
 
