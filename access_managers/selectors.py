@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import translation
 
 from access_managers.models import (
     AccessManager,
@@ -15,7 +16,7 @@ from access_managers.models import (
     QualityMembership,
 )
 from csam_portal.core.compiled import CompiledQuery
-from enterprises.models import Domain, Enterprise, Quality
+from enterprises.models import Domain, Enterprise, Quality, SecuredApplication
 from enterprises.selectors import official_name, page_kbo_language
 
 Role = AccessManager.Role
@@ -270,6 +271,56 @@ def quality_user_rows(members: QuerySet) -> QuerySet:
     return members.annotate(local_role=local_role_of_member()).values(
         "pk", "last_name", "first_name", "username", "local_role", "person_id", "status"
     )
+
+
+def _applications_of(*, quality_type: int) -> QuerySet:
+    return (
+        SecuredApplication.objects.filter(qualities=quality_type)
+        .order_by("code")
+        .values_list("pk", "code", "name_fr", "name_nl", "name_de", "name_en")
+    )
+
+
+_APPLICATIONS = CompiledQuery(_applications_of, numbers=("quality_type",))
+
+
+def application_choices(*, quality: EnterpriseQuality) -> list[tuple[int, str, str]]:
+    """The secured applications of the qualité's type, by code: (key, code, name in the page's
+    language). One compiled query (the filters of every «Utilisateurs» page read them)."""
+    language = (translation.get_language() or "fr")[:2]
+    column = {"fr": 2, "nl": 3, "de": 4, "en": 5}.get(language, 2)
+    return [
+        (row[0], row[1], row[column] or row[2])
+        for row in _APPLICATIONS.rows(quality_type=quality.quality_id)
+    ]
+
+
+ROW_FIELDS = ("pk", "last_name", "first_name", "username", "local_role", "person_id", "status")
+PAGE_ROWS = 10  # «Utilisateurs» shows ten rows a page
+
+
+def _rows_of(**ids: int) -> QuerySet:
+    return (
+        QualityMembership.objects.filter(pk__in=list(ids.values()))
+        .annotate(local_role=local_role_of_member())
+        .values_list(*ROW_FIELDS)
+    )
+
+
+_ROWS = CompiledQuery(_rows_of, numbers=tuple(f"id{index}" for index in range(PAGE_ROWS)))
+
+
+def quality_user_rows_of(ids: list[int]) -> list[dict]:
+    """The rows (`quality_user_rows`'s dicts) of the memberships `ids`, in that order: ten at a
+    time in one compiled query (a page of «Utilisateurs», whose ids its filters and order
+    chose)."""
+    found = {}
+    for start in range(0, len(ids), PAGE_ROWS):
+        chunk = ids[start : start + PAGE_ROWS]
+        padded = chunk + [0] * (PAGE_ROWS - len(chunk))  # no membership has the key 0
+        values = {f"id{index}": pk for index, pk in enumerate(padded)}
+        found |= {row[0]: dict(zip(ROW_FIELDS, row, strict=True)) for row in _ROWS.rows(**values)}
+    return [found[pk] for pk in ids if pk in found]
 
 
 def local_roles_of(*, quality_id: int) -> dict[str, str]:

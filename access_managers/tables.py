@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
-from django.db.models import Case, F, Q, Subquery, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Upper
 from django.db.models.lookups import Exact
 from django.urls import reverse
@@ -32,9 +32,9 @@ def niss_spaced(niss: str) -> str:
 
 class MembersData(TableQuerysetData):
     """The table's data: the qualité's memberships, filtered and ordered, with nothing joined
-    (selectors.quality_members). A page is read in one query that first takes its ten ids from
-    the order's index alone (page 1,000 skips 9,990 index entries, not 9,990 rows and their
-    joins), then joins what the table shows for those ten (selectors.quality_user_rows)."""
+    (selectors.quality_members). A page's ten ids are read from the order's index alone (page
+    1,000 skips 9,990 index entries, not 9,990 rows and their joins), then what the table shows
+    of those ten by one compiled query (selectors.quality_user_rows_of)."""
 
     def __init__(self, data, *, quality_id: int, count: int | None = None):
         super().__init__(data)
@@ -46,12 +46,11 @@ class MembersData(TableQuerysetData):
         if not isinstance(key, slice):
             return super().__getitem__(key)
         if self.by_type is None:
-            ids = Subquery(self.data.values("pk")[key])
+            ids = list(self.data.values_list("pk", flat=True)[key])
         else:
             ids = self._ids_by_type(key)
-        # The ten rows by key, in the same order; the filters are not repeated around them.
-        page = QualityMembership.objects.filter(pk__in=ids)
-        return list(selectors.quality_user_rows(page.order_by(*self.data.query.order_by)))
+        # The rows of those ids, in their order: the filters are not repeated around them.
+        return selectors.quality_user_rows_of(ids)
 
     def _ids_by_type(self, key: slice) -> list[int]:
         """A page in the order of Type (GL, co-GLs, users; by name within each), without

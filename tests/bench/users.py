@@ -60,6 +60,16 @@ PAGES = {
     "filtered (last name «dub»)": "?last_name=dub",
     "sorted (-last_name)": "?sort=-last_name",
 }
+# Other shapes of the page, timed too (fewer requests) but outside the four targets.
+MORE_PAGES = {
+    "sorted (username)": "?sort=username",
+    "sorted (-type), page 1,000": "?sort=-type&page=1000",
+    "filtered (NISS «8501»)": "?niss=8501",
+    "filtered (Type USER)": "?type=USER",
+    "filtered (application DIMONA)": "?application=DIMONA",
+    "filtered (username «ab»)": "?username=ab",
+}
+MORE_REQUESTS = max(REQUESTS // 4, 20)
 EXPORT_PATH = "/social-security/qualities/{quality}/users/export.csv"
 MB = 1024 * 1024
 
@@ -217,6 +227,11 @@ def main() -> None:
                 times[name].append(_timed(browser, path))
                 for baseline, baseline_path in BASELINES.items():
                     times[baseline].append(_timed(browser, baseline_path))
+        more = {name: base + query for name, query in MORE_PAGES.items()}
+        for _ in range(MORE_REQUESTS):
+            for name, path in more.items():
+                times.setdefault(name, []).append(_timed(browser, path))
+                times.setdefault("layout (more)", []).append(_timed(browser, "/bench/layout/"))
         pid = int(browser.get("/bench/pid/")[1])
         try:
             for _ in range(EXPORTS):
@@ -243,6 +258,13 @@ def main() -> None:
             f"| {median / layout_median:.2f} | {p95 / layout_p95:.2f} "
             f"| {median / bare_median:.2f} |"
         )
+    more_layout = statistics.median(times["layout (more)"])
+    print(f"\nother shapes ({MORE_REQUESTS} requests each, outside the targets):")
+    print("| page | median ms | p95 ms | × layout (median) |")
+    print("|---|---|---|---|")
+    for name in MORE_PAGES:
+        median, p95 = statistics.median(times[name]), _p95(times[name])
+        print(f"| {name} | {median * 1000:.2f} | {p95 * 1000:.2f} | {median / more_layout:.2f} |")
     first = statistics.median(times["first page"])
     thousandth = statistics.median(times["page 1,000"])
     print(f"page 1,000 / first page (median) = {thousandth / first:.2f} (target ≤ 1.2)")
