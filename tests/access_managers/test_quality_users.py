@@ -89,6 +89,32 @@ def test_a_name_filter_keeps_the_names_that_begin_with_it_in_any_case(client, wo
     assert "Qpeeters" not in page
 
 
+@pytest.mark.parametrize(
+    ("field", "typed", "found"),
+    [
+        ("last_name", "q_e", 0),  # «_» and «%» are letters here, not wildcards
+        ("last_name", "q%", 0),
+        ("last_name", "Q_P", 1),
+        ("last_name", "q_peeters0", 1),
+        ("first_name", "ÉLO", 1),
+        ("last_name", "qpeeters", 0),
+    ],
+)
+def test_a_name_filter_takes_what_is_typed_literally(client, world, field, typed, found):
+    QualityMembershipFactory(
+        quality=_onss(world), person=PersonFactory(last_name="Q_Peeters00", first_name="Élodie")
+    )
+    QualityMembershipFactory(
+        quality=_onss(world), person=PersonFactory(last_name="Qzeeters", first_name="Zoé")
+    )
+    world.log_in(client, "gl")
+
+    page = text(client.get(_url("quality_users", _onss(world)), {field: typed}))
+
+    expected = "1 utilisateur trouvé." if found else "0 utilisateur trouvé."
+    assert expected in page
+
+
 def test_the_status_filter_and_the_type_filter(client, world):
     world.log_in(client, "gl")
     url = _url("quality_users", _onss(world))
