@@ -83,10 +83,10 @@ class NissPrefixFilter(django_filters.CharFilter):
 
 
 class UserFilter(django_filters.FilterSet):
-    """The filters of «Utilisateurs»: names and username (those the membership keeps, models/
-    qualities.py) by their beginning, any case; the NISS
-    by its beginning, written with or without dots, dashes and spaces. `queryset` is the
-    qualité's current memberships (selectors.quality_members)."""
+    """The filters of «Utilisateurs»: names and username (those the membership keeps,
+    models/qualities.py) by their beginning, any case; the NISS by its beginning, written with
+    or without dots, dashes and spaces. `queryset` is the qualité's current memberships
+    (selectors.quality_members)."""
 
     last_name = django_filters.CharFilter(
         label=_("Nom"), field_name="last_name", method="filter_prefix", max_length=100
