@@ -26,7 +26,7 @@ from access_managers.models import (
     Procedure,
     QualityMembership,
 )
-from access_managers.roles import roles_in
+from access_managers.services import qualities
 from csam_portal.core import audit, outbox
 from enterprises.models import SecuredApplication
 from users import selectors as user_selectors
@@ -39,19 +39,12 @@ Role = AccessManager.Role
 def _lock(quality: EnterpriseQuality, actor: audit.Actor) -> EnterpriseQuality:
     """Lock the qualité and check, under the lock, that the actor may still manage its local
     managers (a GAP replaced a moment ago, a GA removed, may not)."""
-    locked = (
-        EnterpriseQuality.objects.select_for_update(of=("self",))
-        .select_related("enterprise", "quality")
-        .get(pk=quality.pk)
+    return qualities.quality_locked(
+        quality,
+        actor,
+        can=permissions.can_manage_local_managers,
+        refusal=_("Vous ne pouvez pas gérer les Gestionnaires Locaux de cette qualité."),
     )
-    niss = actor.user.niss if actor.user else None
-    roles = roles_in(niss=niss, enterprise_number=locked.enterprise_id)
-    if not permissions.can_manage_local_managers(roles, locked):
-        raise ValidationError(
-            _("Vous ne pouvez pas gérer les Gestionnaires Locaux de cette qualité."),
-            code="not_allowed",
-        )
-    return locked
 
 
 def _account(*, person: Person, username: str, email: str, actor: audit.Actor) -> User:

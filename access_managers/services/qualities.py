@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,9 +12,34 @@ from django.utils.translation import gettext as _
 
 from access_managers import permissions
 from access_managers.models import EnterpriseQuality
-from access_managers.roles import roles_in
+from access_managers.roles import Roles, roles_in
 from csam_portal.core import audit, outbox
 from enterprises.models import Enterprise, Quality
+
+
+def quality_locked(
+    quality: EnterpriseQuality,
+    actor: audit.Actor,
+    *,
+    can: Callable[[Roles, EnterpriseQuality], bool],
+    refusal: str,
+) -> EnterpriseQuality:
+    """The qualité's row, locked (with its enterprise and type), once `can` (a permission of
+    access_managers.permissions) says, under the lock, that the actor may still act on it: a
+    GAP replaced a moment ago, a GA or a GL removed, may not. Every change of a qualité, its
+    local managers or its users takes this lock first, so that none waits on another for ever.
+
+    Raises ValidationError "not_allowed" (with `refusal`) otherwise.
+    """
+    locked = (
+        EnterpriseQuality.objects.select_for_update(of=("self",))
+        .select_related("enterprise", "quality")
+        .get(pk=quality.pk)
+    )
+    niss = actor.user.niss if actor.user else None
+    if not can(roles_in(niss=niss, enterprise_number=locked.enterprise_id), locked):
+        raise ValidationError(refusal, code="not_allowed")
+    return locked
 
 
 def identifier_normalise(identifier: str) -> str:
@@ -76,17 +102,12 @@ def quality_contact_set(
     Raises ValidationError "not_allowed" if the actor no longer manages the qualité's users
     (checked under the qualité's lock, as every change of its users is).
     """
-    locked = (
-        EnterpriseQuality.objects.select_for_update(of=("self",))
-        .select_related("enterprise", "quality")
-        .get(pk=quality.pk)
+    locked = quality_locked(
+        quality,
+        actor,
+        can=permissions.can_manage_quality_users,
+        refusal=_("Vous ne pouvez pas modifier les données de cette qualité."),
     )
-    niss = actor.user.niss if actor.user else None
-    roles = roles_in(niss=niss, enterprise_number=locked.enterprise_id)
-    if not permissions.can_manage_quality_users(roles, locked):
-        raise ValidationError(
-            _("Vous ne pouvez pas modifier les données de cette qualité."), code="not_allowed"
-        )
     former = locked.contact_email
     before = audit.snapshot(locked)
     locked.contact_email, locked.contact_phone = email, phone

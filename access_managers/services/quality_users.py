@@ -25,7 +25,7 @@ from access_managers.models import (
     QualityMembership,
 )
 from access_managers.roles import roles_in
-from access_managers.services import local_managers
+from access_managers.services import local_managers, qualities
 from access_managers.services.local_managers import applications_check
 from csam_portal.core import audit, outbox
 from users import selectors as user_selectors
@@ -38,18 +38,12 @@ Status = QualityMembership.Status
 
 def _lock(quality: EnterpriseQuality, actor: audit.Actor) -> EnterpriseQuality:
     """Lock the qualité; check, under the lock, that the actor may still manage its users."""
-    locked = (
-        EnterpriseQuality.objects.select_for_update(of=("self",))
-        .select_related("enterprise", "quality")
-        .get(pk=quality.pk)
+    return qualities.quality_locked(
+        quality,
+        actor,
+        can=permissions.can_manage_quality_users,
+        refusal=_("Vous ne pouvez pas gérer les utilisateurs de cette qualité."),
     )
-    niss = actor.user.niss if actor.user else None
-    roles = roles_in(niss=niss, enterprise_number=locked.enterprise_id)
-    if not permissions.can_manage_quality_users(roles, locked):
-        raise ValidationError(
-            _("Vous ne pouvez pas gérer les utilisateurs de cette qualité."), code="not_allowed"
-        )
-    return locked
 
 
 def _selection(quality: EnterpriseQuality, membership_ids: Iterable[int]) -> list:
