@@ -7,6 +7,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 PYTEST_ARGS ?=
+# `make test` runs the tests in one process per core (pytest-xdist); TEST_WORKERS=0 in one.
+TEST_WORKERS ?= auto
 
 # Python 3.12+: PYTHON= if given; else the first of python3.13, python3.12, python3 that really
 # runs and is recent enough (pyenv shims may exist and fail); else pyenv's installed versions.
@@ -75,7 +77,7 @@ run: $(VENV)/.installed | var
 
 test: $(VENV)/.installed-test node_modules/.package-lock.json | var
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 services: $(VENV)/.installed | var
 	@db=$$(env $(SERVICES_ENV) $(PY) -c 'import os; print(os.environ["DATABASE_URL"].rsplit("/", 1)[1])'); \

@@ -9,10 +9,13 @@ before pytest-django configures Django:
   test that would have been skipped for lack of Redis, a browser or axe-core fails instead.
 
 Celery runs eagerly in the test process; the few tests that need a real worker start one.
+Under pytest-xdist (`make test` runs on every core), each process has its own test database
+(pytest-django's suffix) and its own Redis database.
 """
 
 import os
 import socket
+from collections import defaultdict
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -49,6 +52,14 @@ def _choose_services() -> list[str]:
         notes.append(f"Redis {redis_url} unreachable: tests that need it are skipped")
     if REQUIRE_SERVICES and not os.environ.get("REDIS_URL"):
         raise pytest.UsageError("REQUIRE_SERVICES=1 needs REDIS_URL.")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # «gw0», «gw1»… under `pytest -n`
+    if worker and os.environ.get("REDIS_URL"):
+        # Each process of a parallel run has a Redis database of its own (the next ones after
+        # REDIS_URL's), as pytest-django gives it a test database of its own: a worker test's
+        # Celery worker then takes only the tasks of its own process.
+        parsed = urlparse(os.environ["REDIS_URL"])
+        database = int(parsed.path.strip("/") or 0) + int(worker.removeprefix("gw"))
+        os.environ["REDIS_URL"] = parsed._replace(path=f"/{database}").geturl()
     # The test process runs tasks eagerly whatever REDIS_URL says; worker tests start their own.
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
     os.environ["CELERY_TASK_EAGER_PROPAGATES"] = "1"
@@ -76,3 +87,27 @@ def pytest_report_header(config):
 def pytest_runtest_setup(item):
     if item.get_closest_marker("redis") and not os.environ.get("REDIS_URL"):
         skip_or_fail("needs Redis: set REDIS_URL to a reachable server")
+
+
+# The Nu Html Checker's warnings (tests/e2e), message → pages: never a failure, listed at the end
+# of the run, gathered from each process of a parallel one.
+HTML_WARNINGS: dict[str, set[str]] = defaultdict(set)
+
+
+def pytest_sessionfinish(session):
+    if hasattr(session.config, "workeroutput"):  # a pytest-xdist worker: sent to the controller
+        output = {message: sorted(urls) for message, urls in HTML_WARNINGS.items()}
+        session.config.workeroutput["html_warnings"] = output
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    for message, urls in getattr(node, "workeroutput", {}).get("html_warnings", {}).items():
+        HTML_WARNINGS[message].update(urls)
+
+
+def pytest_terminal_summary(terminalreporter):
+    if HTML_WARNINGS:
+        terminalreporter.section("Nu Html Checker warnings (not failures)")
+        for message, urls in sorted(HTML_WARNINGS.items()):
+            terminalreporter.write_line(f"{message} ({len(urls)} pages, e.g. {min(urls)})")

@@ -18,7 +18,6 @@ import json
 import os
 import shutil
 import urllib.request
-from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
 from io import StringIO
 from pathlib import Path
@@ -28,7 +27,7 @@ from django.core.management import call_command
 
 from tests.helpers import ensure_catalogue
 from tests.processes import Process, free_port
-from tests.services import ROOT, skip_or_fail
+from tests.services import HTML_WARNINGS, ROOT, skip_or_fail
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -132,10 +131,6 @@ def axe_source() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
-# The checker's warnings of the whole run, message → pages; listed at the end, never a failure.
-HTML_WARNINGS: dict[str, set[str]] = defaultdict(set)
-
-
 class HtmlChecker:
     """The Nu Html Checker as a local web service: one JVM for the session (it takes seconds to
     start; a page then takes tens of milliseconds), so each page is checked when it is visited
@@ -196,13 +191,6 @@ def html_checker():
     checker = HtmlChecker(java)
     yield checker
     checker.stop()
-
-
-def pytest_terminal_summary(terminalreporter):
-    if HTML_WARNINGS:
-        terminalreporter.section("Nu Html Checker warnings (not failures)")
-        for message, urls in sorted(HTML_WARNINGS.items()):
-            terminalreporter.write_line(f"{message} ({len(urls)} pages, e.g. {min(urls)})")
 
 
 def _without_fragment(url: str) -> str:
