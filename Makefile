@@ -7,7 +7,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 PYTEST_ARGS ?=
-# `make test` runs the tests in one process per core (pytest-xdist); TEST_WORKERS=0 in one.
+# `make test` runs the tests in one process per core, 8 at most (pytest-xdist: each has a Redis
+# database of its own, and Redis has 16); TEST_WORKERS=0 runs them in one.
 TEST_WORKERS ?= auto
 
 # Python 3.12+: PYTHON= if given; else the first of python3.13, python3.12, python3 that really
@@ -77,7 +78,7 @@ run: $(VENV)/.installed | var
 
 test: $(VENV)/.installed-test node_modules/.package-lock.json | var
 	$(MANAGE) compilemessages --ignore=.venv --ignore=node_modules -v 0
-	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --maxprocesses=8 $(PYTEST_ARGS)
 
 services: $(VENV)/.installed | var
 	@db=$$(env $(SERVICES_ENV) $(PY) -c 'import os; print(os.environ["DATABASE_URL"].rsplit("/", 1)[1])'); \

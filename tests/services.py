@@ -59,6 +59,11 @@ def _choose_services() -> list[str]:
         # Celery worker then takes only the tasks of its own process.
         parsed = urlparse(os.environ["REDIS_URL"])
         database = int(parsed.path.strip("/") or 0) + int(worker.removeprefix("gw"))
+        if database > 15:  # Redis's default `databases 16`
+            raise pytest.UsageError(
+                f"{worker} would use Redis database {database}: fewer processes (-n), or a "
+                "lower database in REDIS_URL."
+            )
         os.environ["REDIS_URL"] = parsed._replace(path=f"/{database}").geturl()
     # The test process runs tasks eagerly whatever REDIS_URL says; worker tests start their own.
     os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
