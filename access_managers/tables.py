@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tables2 import Column, Table
 from django_tables2.data import TableQuerysetData
 
-from access_managers import selectors
+from access_managers import quality_user_selectors
 from access_managers.models import AccessManager, QualityMembership
 
 Role = AccessManager.Role
@@ -32,9 +32,9 @@ def niss_spaced(niss: str) -> str:
 
 class MembersData(TableQuerysetData):
     """The table's data: the qualité's memberships, filtered and ordered, with nothing joined
-    (selectors.quality_members). A page's ten ids are read from the order's index alone (page
-    1,000 skips 9,990 index entries, not 9,990 rows and their joins), then what the table shows
-    of those ten by one compiled query (selectors.quality_user_rows_of)."""
+    (quality_user_selectors.quality_members). A page's ten ids are read from the order's index
+    alone (page 1,000 skips 9,990 index entries, not 9,990 rows and their joins), then what the
+    table shows of those ten by one compiled query (quality_user_selectors.quality_user_rows_of)."""
 
     def __init__(self, data, *, quality_id: int, count: int | None = None):
         super().__init__(data)
@@ -50,7 +50,7 @@ class MembersData(TableQuerysetData):
         else:
             ids = self._ids_by_type(key)
         # The rows of those ids, in their order: the filters are not repeated around them.
-        return selectors.quality_user_rows_of(ids)
+        return quality_user_selectors.quality_user_rows_of(ids)
 
     def _ids_by_type(self, key: slice) -> list[int]:
         """A page in the order of Type (GL, co-GLs, users; by name within each), without
@@ -60,7 +60,9 @@ class MembersData(TableQuerysetData):
         start, stop = key.start or 0, key.stop
         local = list(
             self.data.filter(
-                person_id__in=selectors.local_manager_nisses(quality_id=self.quality_id)
+                person_id__in=quality_user_selectors.local_manager_nisses(
+                    quality_id=self.quality_id
+                )
             ).values_list("pk", flat=True)
         )
         names = [Upper("last_name"), Upper("first_name"), F("pk")]
@@ -209,7 +211,7 @@ class QualityUserTable(Table):
 
     def order_type(self, queryset, is_descending: bool):
         self.data.by_type = is_descending  # MembersData pages this order by itself
-        role = selectors.local_role_of_member()
+        role = quality_user_selectors.local_role_of_member()
         kind = Case(
             When(Q(Exact(role, Value(Role.GL))), then=Value(0)),
             When(Q(Exact(role, Value(Role.CO_GL))), then=Value(1)),

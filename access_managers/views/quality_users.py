@@ -22,7 +22,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_tables2 import RequestConfig
 
-from access_managers import counts, permissions, quality_forms, selectors, user_forms
+from access_managers import (
+    counts,
+    permissions,
+    quality_forms,
+    quality_user_selectors,
+    user_filters,
+    user_forms,
+)
 from access_managers.models import QualityMembership
 from access_managers.services import qualities as quality_services
 from access_managers.tables import STATUS_LABELS, TYPE_LABELS, QualityUserTable, niss_spaced
@@ -85,7 +92,7 @@ def quality_detail(request: HttpRequest, quality_id: int) -> HttpResponse:
             return redirect("access_managers:quality_detail", quality_id=quality.pk)
     context = (
         page_context(quality, actor)
-        | selectors.quality_summary(quality_id=quality.pk)
+        | quality_user_selectors.quality_summary(quality_id=quality.pk)
         | {"form": form}
     )
     return render(request, f"{TEMPLATES}/quality_detail.html", context)
@@ -101,18 +108,25 @@ def users_search(request: HttpRequest) -> HttpResponse:
     results, more = None, False
     if form.is_valid():
         qualities = permissions.qualities_for_users_search(request)
-        results = selectors.users_search(qualities=qualities, text=form.cleaned_data["q"])
-        more = len(results) > selectors.SEARCH_LIMIT
-        results = results[: selectors.SEARCH_LIMIT]
-    context = {"form": form, "results": results, "more": more, "limit": selectors.SEARCH_LIMIT}
+        results = quality_user_selectors.users_search(
+            qualities=qualities, text=form.cleaned_data["q"]
+        )
+        more = len(results) > quality_user_selectors.SEARCH_LIMIT
+        results = results[: quality_user_selectors.SEARCH_LIMIT]
+    context = {
+        "form": form,
+        "results": results,
+        "more": more,
+        "limit": quality_user_selectors.SEARCH_LIMIT,
+    }
     return render(request, f"{TEMPLATES}/users_search.html", context)
 
 
 def _filtered(request: HttpRequest, quality):
     """The filters as asked and the rows they keep (none while a filter is refused)."""
-    filters = user_forms.UserFilter(
+    filters = user_filters.UserFilter(
         request.GET or None,
-        queryset=selectors.quality_members(quality_id=quality.pk),
+        queryset=quality_user_selectors.quality_members(quality_id=quality.pk),
         quality=quality,
     )
     if filters.is_bound and not filters.is_valid():
@@ -243,7 +257,7 @@ def quality_users_export(request: HttpRequest, quality_id: int) -> HttpResponse:
     ordered = table.data.data.annotate(
         granted_codes=StringAgg("granted_applications__application__code", Value(" ")),
     ).values_list("last_name", "first_name", "username", "person_id", "status", "granted_codes")
-    local = selectors.local_roles_of(quality_id=quality.pk)
+    local = quality_user_selectors.local_roles_of(quality_id=quality.pk)
     header = [
         _("Nom"), _("Prénom"), _("Nom d'utilisateur"), _("Type"), _("NISS"), _("Statut"),
         _("Applications sécurisées"),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from access_managers import permissions, quality_forms, selectors, user_forms
+from access_managers import permissions, quality_forms, quality_user_selectors, user_forms
 from access_managers.models import QualityMembership
 from access_managers.services import quality_users as services
 from access_managers.tables import TYPE_LABELS
@@ -96,7 +96,7 @@ def quality_users_action(request: HttpRequest, quality_id: int) -> HttpResponse:
         messages.error(request, " ".join(e for errors in selection.errors.values() for e in errors))
         return back
     action, ids = selection.cleaned_data["action"], selection.cleaned_data["user"]
-    rows = selectors.quality_users_chosen(quality_id=quality.pk, membership_ids=ids)
+    rows = quality_user_selectors.quality_users_chosen(quality_id=quality.pk, membership_ids=ids)
     if len(rows) != len(set(ids)):
         messages.error(
             request,
@@ -147,7 +147,9 @@ def quality_users_action(request: HttpRequest, quality_id: int) -> HttpResponse:
 def quality_user(request: HttpRequest, quality_id: int, membership_id: int) -> HttpResponse:
     """One user: their identification, and their addresses, applications and status to change."""
     quality, actor = permissions.quality_for_user_management(request, quality_id)
-    membership = selectors.quality_user_get(quality_id=quality.pk, membership_id=membership_id)
+    membership = quality_user_selectors.quality_user_get(
+        quality_id=quality.pk, membership_id=membership_id
+    )
     if membership is None:
         raise Http404
     granted = [grant.application_id for grant in membership.granted_applications.all()]

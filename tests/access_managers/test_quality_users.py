@@ -9,7 +9,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from access_managers import selectors
+from access_managers import quality_user_selectors
 from access_managers.models import MembershipApplication, QualityMembership
 from access_managers.roles import roles_in
 from access_managers.services import membership_names, quality_users
@@ -236,10 +236,10 @@ def test_the_pages_by_type_follow_the_type_then_the_names(client, world, sort, q
     world.log_in(client, "gl")
     url = _url("quality_users", _onss(world))
     kind = {"GL": 0, "COGL": 1}
-    local = selectors.local_roles_of(quality_id=_onss(world).pk)
+    local = quality_user_selectors.local_roles_of(quality_id=_onss(world).pk)
     rows = [
         row
-        for row in selectors.quality_users(quality_id=_onss(world).pk)
+        for row in quality_user_selectors.quality_users(quality_id=_onss(world).pk)
         if row["status"] == query.get("status", row["status"])
         and local.get(row["person_id"], "USER")
         == query.get("type", local.get(row["person_id"], "USER"))
